@@ -1,0 +1,188 @@
+package sdk
+
+import "context"
+
+// Profiles name the two scoring rule sets every evaluator implements.
+const (
+	// ProfileLeaderboard reproduces VLMEvalKit, what the Open LMM Reasoning
+	// Leaderboard shows.
+	ProfileLeaderboard = "leaderboard"
+	// ProfileOfficial follows each benchmark's own repository.
+	ProfileOfficial = "official"
+)
+
+// Extraction paths recorded for every scored item.
+const (
+	PathRule       = "rule"       // answer found by rules, no judge call
+	PathJudge      = "judge"      // answer found with the help of the LLM judge
+	PathUnresolved = "unresolved" // rules failed and no usable judge answer: scored wrong
+)
+
+// Image is one image of a prompt. Exactly one of Path and Data is set: official
+// files point at image files, VLMEvalKit TSVs carry the bytes inline.
+type Image struct {
+	Path string // absolute path on the evaluator's machine
+	Data []byte // encoded image (PNG, JPEG, ...)
+	MIME string // e.g. "image/png"; may be empty when Path has a known extension
+}
+
+// Part is one piece of a prompt: text or an image, in the order the model sees them.
+type Part struct {
+	Text  string
+	Image *Image
+}
+
+// Item is one benchmark question as the model is asked it.
+type Item struct {
+	ID     string
+	Prompt []Part
+	// Meta carries fields a report or a viewer may want (task, subject, level);
+	// scoring never depends on it crossing the boundary.
+	Meta map[string]string
+}
+
+// LoadRequest tells an evaluator which data to read and how to score it.
+type LoadRequest struct {
+	// Path is a benchmark data file or directory (official layout or VLMEvalKit TSV).
+	Path string
+	// Profile is ProfileLeaderboard or ProfileOfficial.
+	Profile string
+	// AllowPartial accepts a file whose item count differs from the benchmark's;
+	// the report then says Partial.
+	AllowPartial bool
+	// SystemPrompt is passed through to the host with the items; evaluators do
+	// not put it into Prompt.
+	SystemPrompt string
+	// Judge names the judge model, empty when none is configured. Without a judge,
+	// items whose rules need one are scored wrong and counted unresolved.
+	Judge string
+	// Options are benchmark-specific settings (validated by the evaluator).
+	Options map[string]string
+}
+
+// DatasetInfo describes a loaded data file.
+type DatasetInfo struct {
+	Benchmark string
+	Path      string
+	DataHash  string // "sha256:<hex>" of the data file(s) read
+	Count     int    // items loaded
+	Expected  int    // items the full benchmark has
+	Partial   bool
+	Synthetic bool // data made by the synthetic toy world
+}
+
+// Response is a model's raw answer to one item.
+type Response struct {
+	ItemID string
+	Text   string
+	// Failed marks an item the model backend could not answer (after retries);
+	// it is scored wrong and reported with Error.
+	Failed bool
+	Error  string
+}
+
+// JudgeRequest asks the host to run one LLM judge call. The evaluator builds
+// the prompt with the benchmark's own template; the host only sends it.
+type JudgeRequest struct {
+	// Key identifies the call within one scoring session and is unique per
+	// item, stage and attempt, e.g. "v1_12/extract/0".
+	Key         string
+	ItemID      string
+	Stage       string // e.g. "extract", "score", "match"
+	Attempt     int    // 0-based; retries use the benchmark's temperature schedule
+	System      string
+	Prompt      string
+	Temperature float64
+	MaxTokens   int
+}
+
+// JudgeAnswer is the host's reply to a JudgeRequest.
+type JudgeAnswer struct {
+	Key  string
+	Text string
+	// Error is set when the host could not get an answer (after retries); the
+	// evaluator treats the attempt as failed.
+	Error string
+}
+
+// Metric is one named number of a report. Values are percentages (0-100)
+// unless the name says otherwise.
+type Metric struct {
+	Name  string
+	Value float64
+}
+
+// Row is one line of a breakdown table.
+type Row struct {
+	Key   string
+	Total int
+	Hit   float64 // hits (may be fractional for continuous scores)
+	Value float64 // percentage
+}
+
+// Breakdown is a per-category table: by task, skill, subject, level, ...
+type Breakdown struct {
+	Name string
+	Rows []Row
+}
+
+// ItemResult is the scoring of one item.
+type ItemResult struct {
+	ID        string
+	Response  string
+	Extracted string
+	Path      string // PathRule, PathJudge or PathUnresolved
+	Hit       bool
+	Reason    string // optional: why unresolved or failed
+}
+
+// Report is the final result of scoring one benchmark.
+type Report struct {
+	Benchmark string
+	Profile   string
+	Judge     string // judge model, empty if none
+	Dataset   DatasetInfo
+	// Primary is the name of the leaderboard number among Metrics, and Score its value.
+	Primary string
+	Score   float64
+	Metrics []Metric
+	// Breakdowns per category.
+	Breakdowns []Breakdown
+	Items      []ItemResult
+	// Counts by extraction path.
+	Rule, Judged, Unresolved int
+}
+
+// ScoreResult is what one scoring round gives: either judge requests still to
+// answer (Pending non-empty, Report nil) or the final Report.
+type ScoreResult struct {
+	Pending []JudgeRequest
+	Report  *Report
+}
+
+// Dataset is a loaded benchmark file, ready to hand out items and score responses.
+type Dataset interface {
+	Info() DatasetInfo
+	Items() []Item
+	// Score scores responses given the judge answers collected so far. It is
+	// deterministic: the same responses and answers give the same result. It
+	// returns judge requests while some item still needs one and a judge is
+	// configured, the report otherwise. Responses for unknown items are an error;
+	// items with no response are scored wrong (reason "no response").
+	Score(ctx context.Context, responses []Response, answers []JudgeAnswer) (*ScoreResult, error)
+}
+
+// Benchmark is what an evaluator plugin implements for one benchmark.
+type Benchmark interface {
+	Info() BenchmarkInfo
+	Load(ctx context.Context, req LoadRequest) (Dataset, error)
+}
+
+// BenchmarkInfo describes a benchmark independent of any data file.
+type BenchmarkInfo struct {
+	Name        string // e.g. "mathvista"
+	Title       string // e.g. "MathVista (testmini)"
+	Items       int    // expected item count of the full split
+	Primary     string // name of the leaderboard metric, e.g. "Overall acc"
+	Description string
+}
