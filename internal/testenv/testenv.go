@@ -1,0 +1,44 @@
+// Package testenv finds the shared benchmark data beside the checkout for tests.
+package testenv
+
+import (
+	"os"
+	"path/filepath"
+	"runtime"
+	"testing"
+)
+
+// SharedDir returns the absolute path of ../shared (beside the repository
+// root), or of $HARNESS_SHARED when set. When the folder is missing the test is
+// skipped, except under CI (the CI environment variable set), where it fails:
+// CI always has ../shared, so a missing folder there is a broken setup.
+func SharedDir(t testing.TB) string {
+	t.Helper()
+	dir := os.Getenv("HARNESS_SHARED")
+	if dir == "" {
+		dir = filepath.Join(RepoRoot(), "..", "shared")
+	}
+	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("shared data folder %s is missing; CI must provide it", dir)
+		}
+		t.Skipf("shared data folder %s is missing; skipping (set HARNESS_SHARED to point at it)", dir)
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return abs
+}
+
+// SharedPath joins elem onto SharedDir.
+func SharedPath(t testing.TB, elem ...string) string {
+	t.Helper()
+	return filepath.Join(append([]string{SharedDir(t)}, elem...)...)
+}
+
+// RepoRoot returns the repository root (the directory holding go.mod).
+func RepoRoot() string {
+	_, file, _, _ := runtime.Caller(0)
+	return filepath.Join(filepath.Dir(file), "..", "..")
+}
