@@ -1,0 +1,78 @@
+package mathverse
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+)
+
+// lineAt returns the 1-based line of byte offset off in data.
+func lineAt(data []byte, off int64) int {
+	off = min(max(off, 0), int64(len(data)))
+	return bytes.Count(data[:off], []byte{'\n'}) + 1
+}
+
+// arrayEntry is one element of a top-level JSON array, with where it starts.
+type arrayEntry struct {
+	Value json.RawMessage
+	Start int64 // byte offset of the element's first byte
+	Line  int   // line of that byte
+}
+
+// readArray reads a JSON document whose top level is an array of records,
+// keeping each record's raw bytes and position so that later errors can name
+// the line a bad record starts on.
+func readArray(path string, data []byte) ([]arrayEntry, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	tok, err := dec.Token()
+	if err != nil {
+		return nil, syntaxError(path, data, err, "")
+	}
+	if d, ok := tok.(json.Delim); !ok || d != '[' {
+		return nil, fmt.Errorf("%s: line %d: expected a JSON array of MathVerse records, found %v", path, lineAt(data, dec.InputOffset()), tok)
+	}
+	var out []arrayEntry
+	for dec.More() {
+		after := dec.InputOffset()
+		var raw json.RawMessage
+		if err := dec.Decode(&raw); err != nil {
+			return nil, syntaxError(path, data, err, fmt.Sprintf("record %d: ", len(out)+1))
+		}
+		// The element starts after the previous comma and any white space.
+		rest := data[after:]
+		start := after + int64(len(rest)-len(bytes.TrimLeft(rest, " \t\r\n,")))
+		out = append(out, arrayEntry{Value: raw, Start: start, Line: lineAt(data, start)})
+	}
+	if _, err := dec.Token(); err != nil {
+		return nil, syntaxError(path, data, err, "")
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, fmt.Errorf("%s: line %d: data after the top-level array; the file must hold one JSON array", path, lineAt(data, dec.InputOffset()))
+	}
+	return out, nil
+}
+
+// syntaxError names the file and line of a JSON syntax problem; record
+// says which record was being read, if any.
+func syntaxError(path string, data []byte, err error, record string) error {
+	var syn *json.SyntaxError
+	switch {
+	case errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF):
+		return fmt.Errorf("%s: line %d: %sthe JSON ends before the document is complete (truncated file?); download it again", path, lineAt(data, int64(len(data))), record)
+	case errors.As(err, &syn):
+		return fmt.Errorf("%s: line %d: %sinvalid JSON: %v", path, lineAt(data, syn.Offset), record, err)
+	}
+	return fmt.Errorf("%s: %s%w", path, record, err)
+}
+
+// fieldError names the file, line and field of a record whose value has the
+// wrong JSON type; e is the record the error came from.
+func fieldError(path string, data []byte, e arrayEntry, n int, err error) error {
+	var typ *json.UnmarshalTypeError
+	if errors.As(err, &typ) {
+		return fmt.Errorf("%s: line %d: record %d: field %s: expected %s, got JSON %s", path, lineAt(data, e.Start+typ.Offset), n, typ.Field, typ.Type, typ.Value)
+	}
+	return fmt.Errorf("%s: line %d: record %d: %w", path, e.Line, n, err)
+}

@@ -1,0 +1,48 @@
+package mathverse
+
+import (
+	"github.com/vlmlab/harness/benchmarks/bench"
+	"github.com/vlmlab/harness/plugins/sdk"
+)
+
+// Breakdown names of the report.
+const (
+	BySubject  = "subject"
+	BySubfield = "subfield"
+)
+
+// report tallies item results: Overall accuracy over all loaded items (an item
+// with no response counts as wrong), and accuracy per subject and subfield
+// from each problem's metadata.
+func (d *Dataset) report(results []sdk.ItemResult) *sdk.Report {
+	rep := &sdk.Report{
+		Benchmark: Name,
+		Profile:   d.profile,
+		Judge:     d.judge,
+		Dataset:   d.info,
+		Primary:   PrimaryMetric,
+		Items:     results,
+	}
+	t := bench.NewTally()
+	hits := 0
+	for i, res := range results {
+		p := &d.problems[i]
+		t.AddBool(BySubject, p.subject, res.Hit)
+		t.AddBool(BySubfield, p.subfield, res.Hit)
+		if res.Hit {
+			hits++
+		}
+		switch res.Path {
+		case sdk.PathRule:
+			rep.Rule++
+		case sdk.PathJudge:
+			rep.Judged++
+		default:
+			rep.Unresolved++
+		}
+	}
+	rep.Score = bench.Percent(float64(hits), len(results))
+	rep.Metrics = []sdk.Metric{{Name: PrimaryMetric, Value: rep.Score}}
+	rep.Breakdowns = t.Breakdowns(true)
+	return rep
+}
