@@ -1,0 +1,22 @@
+// Package mathvista scores MathVista (testmini, 1000 items) in two profiles:
+//
+//   - leaderboard reproduces VLMEvalKit's MathVista_MINI evaluation, what the
+//     Open LMM Reasoning Leaderboard shows: a rule prefetch ([Prefetch]),
+//     otherwise LLM-judge extraction with VLMEvalKit's prompt
+//     ([LeaderboardPrompt], five attempts at temperatures 0, 0.5, … 2.0),
+//     then VLMEvalKit's hit rules ([LeaderboardHit]) with their quirks: list
+//     answers never hit, floats compare exactly, "14.0" is not the integer 14.
+//   - official follows lupantech/MathVista: the response itself when it is a
+//     choice or a number, else the `The answer is "…".` rule, else the judge
+//     with the official demo prompt ([OfficialPrompt]); then [Normalize] and
+//     an exact string compare ([ScoreExtraction]). [Dataset.ScoreExtractions]
+//     scores stored extractions (an official output.json) without a judge,
+//     and [OfficialScores] renders a report as the official scores.json.
+//
+// Both profiles first take the final answer out of a reasoning response
+// (answer.Inspect: text after </think>, or the <answer> block); a response cut
+// off inside <think> has no answer and is scored wrong, unresolved.
+//
+// Data: the official testmini.json with query.json beside it (image paths
+// relative to that folder), or VLMEvalKit's MathVista_MINI.tsv.
+package mathvista

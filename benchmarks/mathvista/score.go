@@ -1,0 +1,157 @@
+package mathvista
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/vlmlab/harness/benchmarks/answer"
+	"github.com/vlmlab/harness/benchmarks/bench"
+	"github.com/vlmlab/harness/plugins/sdk"
+)
+
+// stageExtract names the judge stage of both profiles in judge keys.
+const stageExtract = "extract"
+
+// vlmevalkitFailMsg marks a failed API call in VLMEvalKit; a judge output
+// holding it is retried.
+const vlmevalkitFailMsg = "Failed to obtain answer via API."
+
+// officialSchedule is the official extraction call: one GPT call at
+// temperature 0 with max_tokens 1024 (models/gpt.py defaults); the host owns
+// retries on transport errors.
+var officialSchedule = bench.Schedule{Temperatures: []float64{0}, MaxTokens: 1024}
+
+// Score scores responses, asking for judge extractions where the profile's
+// rules need one (see sdk.Dataset).
+func (d *Dataset) Score(ctx context.Context, responses []sdk.Response, answers []sdk.JudgeAnswer) (*sdk.ScoreResult, error) {
+	byID, err := bench.IndexResponses(d.items, responses)
+	if err != nil {
+		return nil, fmt.Errorf("mathvista: %w", err)
+	}
+	rounds := bench.NewRounds(d.judge, answers)
+	results := make([]sdk.ItemResult, len(d.problems))
+	for i := range d.problems {
+		if i%64 == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
+		p := &d.problems[i]
+		r, has := byID[p.PID]
+		results[i] = d.scoreItem(rounds, p, r, has)
+	}
+	if pending := rounds.Pending(); len(pending) > 0 {
+		return &sdk.ScoreResult{Pending: pending}, nil
+	}
+	return &sdk.ScoreResult{Report: d.report(results)}, nil
+}
+
+func (d *Dataset) scoreItem(rounds *bench.Rounds, p *Problem, r sdk.Response, has bool) sdk.ItemResult {
+	res := sdk.ItemResult{ID: p.PID, Response: r.Text, Path: sdk.PathUnresolved}
+	text, reason := finalText(r, has)
+	if reason != "" {
+		res.Reason = reason
+		return res
+	}
+	if d.profile == sdk.ProfileOfficial {
+		return d.scoreOfficial(rounds, p, text, res)
+	}
+	return d.scoreLeaderboard(rounds, p, text, res)
+}
+
+// finalText returns the text both scorers read: a response without reasoning
+// tags as it is (the upstream rules strip what they strip themselves), else
+// the final answer after the reasoning. reason says why there is none.
+func finalText(r sdk.Response, has bool) (text, reason string) {
+	switch {
+	case !has:
+		return "", "no response"
+	case r.Failed:
+		return "", "model failed: " + r.Error
+	}
+	t := answer.Inspect(r.Text)
+	switch t.Status {
+	case answer.Untagged:
+		return r.Text, ""
+	case answer.AnswerTag, answer.AfterThink:
+		return t.Final, ""
+	case answer.Empty:
+		return "", "empty response"
+	}
+	return "", "no final answer: " + t.Status.String()
+}
+
+func (d *Dataset) scoreLeaderboard(rounds *bench.Rounds, p *Problem, text string, res sdk.ItemResult) sdk.ItemResult {
+	if v, ok := Prefetch(p, text); ok {
+		res.Extracted, res.Path, res.Hit = v, sdk.PathRule, LeaderboardHit(p, v)
+		return res
+	}
+	out := rounds.Ask(p.PID, stageExtract, bench.VLMEvalKitRetries,
+		func(int) (string, string) { return "", LeaderboardPrompt(p.Query, text) },
+		func(s string) (string, bool) { return s, !strings.Contains(s, vlmevalkitFailMsg) })
+	return judged(res, out, func(v string) bool { return LeaderboardHit(p, v) })
+}
+
+func (d *Dataset) scoreOfficial(rounds *bench.Rounds, p *Problem, text string, res sdk.ItemResult) sdk.ItemResult {
+	if ext, ok := OfficialRuleExtract(p, text); ok {
+		_, hit := ScoreExtraction(p, ext)
+		res.Extracted, res.Path, res.Hit = ext, sdk.PathRule, hit
+		return res
+	}
+	out := rounds.Ask(p.PID, stageExtract, officialSchedule,
+		func(int) (string, string) { return "", OfficialPrompt(p.Query, text) },
+		func(s string) (string, bool) { return s, true })
+	return judged(res, out, func(v string) bool { _, hit := ScoreExtraction(p, v); return hit })
+}
+
+// judged completes an item result from the outcome of its judge stage.
+func judged(res sdk.ItemResult, out bench.Outcome, hit func(string) bool) sdk.ItemResult {
+	switch {
+	case out.Waiting:
+		res.Reason = "waiting for the judge"
+	case out.NoJudge:
+		res.Reason = "rules found no answer and no judge is configured"
+	case !out.OK:
+		res.Reason = fmt.Sprintf("judge gave no usable answer in %d attempts (last: %q)", out.Attempts, clip(out.Last))
+	default:
+		res.Extracted, res.Path, res.Hit = out.Value, sdk.PathJudge, hit(out.Value)
+	}
+	return res
+}
+
+// ScoreExtractions scores stored extractions (pid → extracted answer), as an
+// official results file keeps them: no response splitting and no judge. In
+// the official profile an extraction is normalised and compared
+// ([ScoreExtraction]); in the leaderboard profile it is VLMEvalKit's stored
+// res and decided by [LeaderboardHit]. Problems without an extraction are
+// scored wrong.
+func (d *Dataset) ScoreExtractions(extractions map[string]string) (*sdk.Report, error) {
+	var unknown []string
+	for pid := range extractions {
+		if _, ok := d.index[pid]; !ok {
+			unknown = append(unknown, pid)
+		}
+	}
+	if len(unknown) > 0 {
+		sort.Strings(unknown)
+		return nil, fmt.Errorf("mathvista: extractions for pids not in %s: %v", d.info.Path, unknown)
+	}
+	results := make([]sdk.ItemResult, len(d.problems))
+	for i := range d.problems {
+		p := &d.problems[i]
+		ext, ok := extractions[p.PID]
+		res := sdk.ItemResult{ID: p.PID, Extracted: ext, Path: sdk.PathRule}
+		switch {
+		case !ok:
+			res.Path, res.Reason = sdk.PathUnresolved, "no extraction"
+		case d.profile == sdk.ProfileOfficial:
+			_, res.Hit = ScoreExtraction(p, ext)
+		default:
+			res.Hit = LeaderboardHit(p, ext)
+		}
+		results[i] = res
+	}
+	return d.report(results), nil
+}
