@@ -1,0 +1,261 @@
+package config
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+)
+
+type validator struct {
+	d   *decoder
+	cat Catalog
+	cfg *Config
+}
+
+func (v *validator) problem(path, format string, args ...any) {
+	p, ok := v.d.at[path]
+	for !ok && path != "" {
+		// Fall back to the nearest enclosing value that was written.
+		if i := strings.LastIndexAny(path, ".["); i >= 0 {
+			path = path[:i]
+		} else {
+			path = ""
+		}
+		p, ok = v.d.at[path]
+	}
+	v.d.problems = append(v.d.problems, Problem{File: v.d.file, Line: p.line, Column: p.col, Msg: fmt.Sprintf(format, args...)})
+}
+
+var hex64 = regexp.MustCompile(`^[0-9a-fA-F]{64}$`)
+
+var pluginKinds = []string{"trainer", "evaluator", "model"}
+
+// badKind marks a declared plugin whose kind was already reported wrong.
+const badKind = "?"
+
+func (v *validator) validate() {
+	c := v.cfg
+	if c.Version != 1 {
+		v.problem("version", "version %d is not supported; this harness reads version 1", c.Version)
+	}
+	if c.Data.Synthetic != nil {
+		switch c.Data.Synthetic.Size {
+		case "", "tiny", "small", "full":
+		default:
+			v.problem("data.synthetic.size", "size %q is not one of tiny, small, full", c.Data.Synthetic.Size)
+		}
+	}
+
+	// Plugins: names are unique, also against built-ins.
+	builtin := map[string]string{}
+	for _, n := range v.cat.Trainers {
+		builtin[n] = "trainer"
+	}
+	for _, n := range v.cat.Benchmarks {
+		builtin[n] = "evaluator"
+	}
+	for _, n := range v.cat.Models {
+		builtin[n] = "model"
+	}
+	declared := map[string]string{}
+	firstLine := map[string]int{}
+	for i, p := range c.Plugins {
+		path := fmt.Sprintf("plugins[%d]", i)
+		switch {
+		case p.Name == "":
+			v.problem(path, "plugins[%d]: name is required", i)
+		case builtin[p.Name] != "":
+			v.problem(path+".name", "plugin name %q is taken by a built-in %s plugin; pick another name", p.Name, builtin[p.Name])
+		case declared[p.Name] != "":
+			v.problem(path+".name", "duplicate plugin name %q (first declared at line %d)", p.Name, firstLine[p.Name])
+		default:
+			declared[p.Name] = p.Kind
+			if !slices.Contains(pluginKinds, p.Kind) {
+				declared[p.Name] = badKind // reported below; no follow-on errors
+			}
+			firstLine[p.Name] = v.d.at[path+".name"].line
+		}
+		if !slices.Contains(pluginKinds, p.Kind) {
+			if p.Kind == "" {
+				v.problem(path, "plugins[%d] (%s): kind is required (trainer, evaluator or model)", i, p.Name)
+			} else {
+				v.problem(path+".kind", "%q is not a plugin kind; use trainer, evaluator or model", p.Kind)
+			}
+		}
+		if len(p.Command) == 0 || p.Command[0] == "" {
+			v.problem(path+".command", "plugins[%d] (%s): command is required: the executable and its arguments", i, p.Name)
+		}
+		if p.SHA256 != "" && !hex64.MatchString(p.SHA256) {
+			v.problem(path+".sha256", "sha256 must be 64 hex digits (sha256sum of the executable), got %q", p.SHA256)
+		}
+	}
+	kindOf := func(name string) string {
+		if k := builtin[name]; k != "" {
+			return k
+		}
+		return declared[name]
+	}
+	namesOf := func(kind string) string {
+		var out []string
+		for n, k := range builtin {
+			if k == kind {
+				out = append(out, n)
+			}
+		}
+		for n, k := range declared {
+			if k == kind {
+				out = append(out, n)
+			}
+		}
+		sort.Strings(out)
+		if len(out) == 0 {
+			return "none"
+		}
+		return strings.Join(out, ", ")
+	}
+	refer := func(path, name, kind, what string) {
+		switch k := kindOf(name); {
+		case k == badKind:
+		case k == "":
+			v.problem(path, "unknown %s %q; declare it under plugins (known %s plugins: %s)", what, name, kind, namesOf(kind))
+		case k != kind:
+			v.problem(path, "plugin %q is a %s plugin, not a %s plugin", name, k, kind)
+		}
+	}
+
+	models := v.unique("models", len(c.Models), func(i int) string { return c.Models[i].Name })
+	for i, m := range c.Models {
+		path := fmt.Sprintf("models[%d]", i)
+		switch m.Backend {
+		case "":
+			v.problem(path, "models[%d] (%s): backend is required: openai, or a model plugin (%s)", i, m.Name, namesOf("model"))
+		case "openai":
+			if m.Endpoint == "" {
+				v.problem(path, "models[%d] (%s): endpoint is required for the openai backend (e.g. http://127.0.0.1:8000/v1)", i, m.Name)
+			}
+			if m.Model == "" {
+				v.problem(path, "models[%d] (%s): model is required for the openai backend (the served model's name)", i, m.Name)
+			}
+		default:
+			refer(path+".backend", m.Backend, "model", "model backend")
+		}
+		if m.Concurrency < 0 {
+			v.problem(path+".concurrency", "concurrency must be positive, got %d", m.Concurrency)
+		}
+	}
+
+	benchmarks := v.unique("benchmarks", len(c.Benchmarks), func(i int) string { return c.Benchmarks[i].Name })
+	for i, b := range c.Benchmarks {
+		path := fmt.Sprintf("benchmarks[%d]", i)
+		if b.Evaluator != "" {
+			refer(path+".evaluator", b.Evaluator, "evaluator", "evaluator plugin")
+		} else if b.Name != "" && !slices.Contains(v.cat.Benchmarks, b.Name) {
+			msg := fmt.Sprintf("unknown benchmark %q", b.Name)
+			if s := closest(b.Name, v.cat.Benchmarks); s != "" {
+				msg += fmt.Sprintf("; did you mean %q?", s)
+			}
+			v.problem(path+".name", "%s (built-in: %s; or name an evaluator plugin with evaluator:)", msg, strings.Join(v.cat.Benchmarks, ", "))
+		}
+		if b.Profile != "leaderboard" && b.Profile != "official" {
+			v.problem(path+".profile", "profile %q is not leaderboard or official", b.Profile)
+		}
+	}
+
+	recipes := v.unique("recipes", len(c.Recipes), func(i int) string { return c.Recipes[i].Name })
+	for i, r := range c.Recipes {
+		path := fmt.Sprintf("recipes[%d]", i)
+		if r.From != "" && !recipes[r.From] {
+			v.problem(path+".from", "unknown recipe %q", r.From)
+		}
+		for j, s := range r.Stages {
+			sp := fmt.Sprintf("%s.stages[%d]", path, j)
+			if s.Trainer == "" {
+				v.problem(sp, "recipe %s stage %d: trainer is required (known trainer plugins: %s)", r.Name, j+1, namesOf("trainer"))
+				continue
+			}
+			refer(sp+".trainer", s.Trainer, "trainer", "trainer plugin")
+		}
+	}
+	v.cycles()
+
+	for i, name := range c.Matrix.Recipes {
+		if !recipes[name] {
+			v.problem(fmt.Sprintf("matrix.recipes[%d]", i), "unknown recipe %q", name)
+		}
+	}
+	for i, name := range c.Matrix.Models {
+		if !models[name] {
+			v.problem(fmt.Sprintf("matrix.models[%d]", i), "unknown model %q (declare it under models)", name)
+		}
+	}
+	for i, name := range c.Matrix.Benchmarks {
+		if name != "all" && !benchmarks[name] {
+			v.problem(fmt.Sprintf("matrix.benchmarks[%d]", i), "unknown benchmark %q (declare it under benchmarks, or write all)", name)
+		}
+	}
+}
+
+// unique checks that the named list has non-empty, distinct names and returns
+// the set of names.
+func (v *validator) unique(list string, n int, name func(int) string) map[string]bool {
+	seen := map[string]int{}
+	for i := range n {
+		path := fmt.Sprintf("%s[%d]", list, i)
+		nm := name(i)
+		if nm == "" {
+			v.problem(path, "%s[%d]: name is required", list, i)
+			continue
+		}
+		if j, dup := seen[nm]; dup {
+			v.problem(path+".name", "duplicate name %q in %s (first at line %d)", nm, list, v.d.at[fmt.Sprintf("%s[%d].name", list, j)].line)
+			continue
+		}
+		seen[nm] = i
+	}
+	out := map[string]bool{}
+	for nm := range seen {
+		out[nm] = true
+	}
+	return out
+}
+
+// cycles reports each recipe cycle once, at the recipe that closes it.
+func (v *validator) cycles() {
+	from := map[string]string{}
+	index := map[string]int{}
+	for i, r := range v.cfg.Recipes {
+		if _, dup := index[r.Name]; !dup {
+			from[r.Name] = r.From
+			index[r.Name] = i
+		}
+	}
+	reported := map[string]bool{}
+	for _, r := range v.cfg.Recipes {
+		chain := []string{r.Name}
+		at := map[string]bool{r.Name: true}
+		for cur := from[r.Name]; cur != ""; cur = from[cur] {
+			if _, ok := from[cur]; !ok {
+				break
+			}
+			chain = append(chain, cur)
+			if at[cur] {
+				cyc := chain[slices.Index(chain, cur):]
+				key := canonical(cyc[:len(cyc)-1])
+				if !reported[key] {
+					reported[key] = true
+					v.problem(fmt.Sprintf("recipes[%d].from", index[cyc[len(cyc)-2]]), "recipe cycle: %s", strings.Join(cyc, " -> "))
+				}
+				break
+			}
+			at[cur] = true
+		}
+	}
+}
+
+func canonical(cycle []string) string {
+	s := append([]string(nil), cycle...)
+	sort.Strings(s)
+	return strings.Join(s, ",")
+}
