@@ -1,0 +1,164 @@
+package dynamath
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/vlmlab/harness/benchmarks/bench"
+)
+
+// variantFile is one variant's JSON file and the folder its image paths are
+// relative to.
+type variantFile struct {
+	VarID    int
+	Path     string
+	ImageDir string
+}
+
+// findVariants lists the variant files of dir: variantN.json (images under
+// variantN/) or, the repository layout, trialN/dataset.json (images under
+// trialN/). A layout with some files missing is an error unless partial data
+// is allowed.
+func findVariants(dir string, allowPartial bool) ([]variantFile, error) {
+	layouts := []func(k int) variantFile{
+		func(k int) variantFile {
+			return variantFile{k, filepath.Join(dir, fmt.Sprintf("variant%d.json", k)), filepath.Join(dir, fmt.Sprintf("variant%d", k))}
+		},
+		func(k int) variantFile {
+			sub := filepath.Join(dir, fmt.Sprintf("trial%d", k))
+			return variantFile{k, filepath.Join(sub, "dataset.json"), sub}
+		},
+	}
+	for _, layout := range layouts {
+		var found []variantFile
+		var missing []string
+		for k := 1; k <= Variants; k++ {
+			f := layout(k)
+			if _, err := os.Stat(f.Path); err == nil {
+				found = append(found, f)
+			} else if errors.Is(err, fs.ErrNotExist) {
+				rel, _ := filepath.Rel(dir, f.Path)
+				missing = append(missing, rel)
+			} else {
+				return nil, err
+			}
+		}
+		if len(found) == 0 {
+			continue
+		}
+		if len(missing) > 0 && !allowPartial {
+			return nil, fmt.Errorf("%s: missing %s; every seed needs its %d variants (pass --allow-partial to score the variants present)", dir, strings.Join(missing, ", "), Variants)
+		}
+		return found, nil
+	}
+	return nil, fmt.Errorf("%s: no variant1.json … variant10.json (or trial1/dataset.json …) found; point at the folder holding DynaMath's 10 variant files", dir)
+}
+
+// loadDir reads the variant files of dir, variant by variant, in the order of
+// qids within each file.
+func loadDir(ctx context.Context, dir string, allowPartial bool) ([]Problem, []string, error) {
+	files, err := findVariants(dir, allowPartial)
+	if err != nil {
+		return nil, nil, err
+	}
+	var (
+		problems []Problem
+		paths    []string
+	)
+	for _, f := range files {
+		if err := ctx.Err(); err != nil {
+			return nil, nil, err
+		}
+		ps, err := loadVariantFile(f)
+		if err != nil {
+			return nil, nil, err
+		}
+		problems = append(problems, ps...)
+		paths = append(paths, f.Path)
+	}
+	return problems, paths, nil
+}
+
+// loadVariantFile reads one variant file: a dict qid → record.
+func loadVariantFile(f variantFile) ([]Problem, error) {
+	data, err := os.ReadFile(f.Path)
+	if err != nil {
+		return nil, err
+	}
+	entries, err := readObject(f.Path, data)
+	if err != nil {
+		return nil, err
+	}
+	problems := make([]Problem, 0, len(entries))
+	for _, e := range entries {
+		where := fmt.Sprintf("%s: line %d: qid %q", f.Path, e.Line, e.Key)
+		qid, err := strconv.Atoi(e.Key)
+		if err != nil {
+			return nil, fmt.Errorf("%s: the key is not a seed number (expected \"1\" … \"%d\")", where, Seeds)
+		}
+		var rec map[string]json.RawMessage
+		if err := json.Unmarshal(e.Value, &rec); err != nil {
+			return nil, fmt.Errorf("%s: expected a record object {question, answer, image, answer_type, subject, level}", where)
+		}
+		p := Problem{ID: fmt.Sprintf("%d-v%d", qid, f.VarID), QID: qid, VarID: f.VarID}
+		fields := []struct {
+			name string
+			dst  *string
+		}{
+			{"question", &p.Question}, {"answer", &p.Answer}, {"answer_type", &p.AnswerType},
+			{"subject", &p.Subject}, {"level", &p.Level},
+		}
+		for _, fl := range fields {
+			if *fl.dst, err = stringField(rec, fl.name); err != nil {
+				return nil, fmt.Errorf("%s: %w", where, err)
+			}
+		}
+		image, err := stringField(rec, "image")
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", where, err)
+		}
+		if image == "" {
+			return nil, fmt.Errorf("%s: field image: empty; expected a path such as image/image%d.png", where, qid)
+		}
+		p.Images = append(p.Images, bench.ImageFile(f.ImageDir, image))
+		if err := p.validate(where); err != nil {
+			return nil, err
+		}
+		problems = append(problems, p)
+	}
+	return problems, nil
+}
+
+// stringField returns a record's string field, with an error naming the field
+// when it is missing or not a string.
+func stringField(rec map[string]json.RawMessage, name string) (string, error) {
+	raw, ok := rec[name]
+	if !ok {
+		return "", fmt.Errorf("field %s: missing", name)
+	}
+	var s string
+	if err := json.Unmarshal(raw, &s); err != nil {
+		return "", fmt.Errorf("field %s: expected a string, got %s", name, clip(string(raw)))
+	}
+	return s, nil
+}
+
+// clip shortens s for error messages and reports.
+func clip(s string) string {
+	const max = 80
+	n := 0
+	for i := range s {
+		if n == max {
+			return s[:i] + "…"
+		}
+		n++
+	}
+	return s
+}
