@@ -1,0 +1,149 @@
+package openai
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/vlmlab/harness/harness/cache"
+	"github.com/vlmlab/harness/plugins/sdk"
+)
+
+// loadedPart is one prompt part with its image read from disk (not yet scaled).
+type loadedPart struct {
+	text  string
+	image *rawImage
+}
+
+// loadParts reads every image of a prompt. A missing or empty image file fails
+// the prompt with a reason naming the path.
+func loadParts(p sdk.Prompt) ([]loadedPart, error) {
+	if len(p.Parts) == 0 {
+		return nil, fmt.Errorf("prompt %q has no parts", p.ID)
+	}
+	out := make([]loadedPart, len(p.Parts))
+	for i, part := range p.Parts {
+		if part.Image == nil {
+			out[i].text = part.Text
+			continue
+		}
+		img, err := readImage(part.Image)
+		if err != nil {
+			return nil, fmt.Errorf("prompt %q part %d: %w", p.ID, i, err)
+		}
+		out[i].image = &img
+	}
+	return out, nil
+}
+
+// generateKey is what a cached generation depends on. Images enter by the hash
+// of their bytes as read (with MaxPixels alongside), so a re-run finds its
+// answers without decoding or scaling any image.
+type generateKey struct {
+	Kind      string             `json:"kind"`
+	Model     string             `json:"model"`
+	System    string             `json:"system"`
+	Parts     []keyPart          `json:"parts"`
+	MaxPixels int                `json:"max_pixels"`
+	Params    sdk.GenerateParams `json:"params"`
+}
+
+type keyPart struct {
+	Text  string `json:"text,omitempty"`
+	Image string `json:"image_sha256,omitempty"`
+}
+
+func (c *Client) generateCacheKey(system string, parts []loadedPart, params sdk.GenerateParams) (string, error) {
+	k := generateKey{Kind: "chat.generate", Model: c.cfg.Model, System: system, MaxPixels: c.cfg.MaxPixels, Params: params}
+	for _, p := range parts {
+		if p.image != nil {
+			k.Parts = append(k.Parts, keyPart{Image: p.image.hash})
+		} else {
+			k.Parts = append(k.Parts, keyPart{Text: p.text})
+		}
+	}
+	return cache.Key(k)
+}
+
+// judgeKey is what a cached judge answer depends on. The request's Key (item,
+// stage, attempt) is left out on purpose: two items asking the judge the very
+// same question at the same temperature may share the answer.
+type judgeKey struct {
+	Kind        string  `json:"kind"`
+	Model       string  `json:"model"`
+	System      string  `json:"system"`
+	Prompt      string  `json:"prompt"`
+	Temperature float64 `json:"temperature"`
+	MaxTokens   int     `json:"max_tokens"`
+}
+
+// buildGenerate makes the request body of one prompt, scaling its images.
+func (c *Client) buildGenerate(system string, parts []loadedPart, params sdk.GenerateParams, n int) ([]byte, error) {
+	var msgs []chatMessage
+	if system != "" {
+		msgs = append(msgs, chatMessage{Role: "system", Content: system})
+	}
+	content := make([]contentPart, 0, len(parts))
+	for _, p := range parts {
+		if p.image == nil {
+			content = append(content, contentPart{Type: "text", Text: p.text})
+			continue
+		}
+		data, mimeType, err := fit(*p.image, c.cfg.MaxPixels)
+		if err != nil {
+			return nil, err
+		}
+		content = append(content, contentPart{Type: "image_url", ImageURL: &imageURL{URL: dataURL(data, mimeType)}})
+	}
+	user := chatMessage{Role: "user", Content: content}
+	if len(content) == 1 && content[0].Type == "text" {
+		// Plain string content: accepted by every server, the text-only ones too.
+		user.Content = content[0].Text
+	}
+	msgs = append(msgs, user)
+	req := chatRequest{
+		Model:       c.cfg.Model,
+		Messages:    msgs,
+		Temperature: params.Temperature,
+		MaxTokens:   params.MaxTokens,
+		TopP:        params.TopP,
+		TopK:        params.TopK,
+		Seed:        params.Seed,
+		Stop:        params.Stop,
+	}
+	if n > 1 {
+		req.N = n
+	}
+	return marshal(req)
+}
+
+func (c *Client) buildJudge(model string, r sdk.JudgeRequest) ([]byte, error) {
+	var msgs []chatMessage
+	if r.System != "" {
+		msgs = append(msgs, chatMessage{Role: "system", Content: r.System})
+	}
+	msgs = append(msgs, chatMessage{Role: "user", Content: r.Prompt})
+	return marshal(chatRequest{Model: model, Messages: msgs, Temperature: r.Temperature, MaxTokens: r.MaxTokens})
+}
+
+func marshal(req chatRequest) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	// Prompts are full of "<", ">" and "&" (LaTeX, <think>); send them as is.
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(req); err != nil {
+		return nil, fmt.Errorf("encode request: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+// answerText is the text of one choice; thinking returned apart by a
+// reasoning parser is put back in front, as the model wrote it, so scoring
+// sees the whole prediction.
+func answerText(content, reasoning string) string {
+	if reasoning == "" || strings.Contains(content, "</think>") {
+		return content
+	}
+	return "<think>\n" + reasoning + "\n</think>\n" + content
+}
