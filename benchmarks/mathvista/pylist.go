@@ -132,8 +132,9 @@ func (p *pyLexer) escape(b *strings.Builder) (int, error) {
 
 // clip shortens long text for error messages.
 func clip(s string) string {
-	if len(s) > 80 {
-		return s[:77] + "..."
+	r := []rune(s)
+	if len(r) > 80 {
+		return string(r[:77]) + "..."
 	}
 	return s
 }
