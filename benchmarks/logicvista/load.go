@@ -1,0 +1,117 @@
+package logicvista
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/vlmlab/harness/benchmarks/bench"
+	"github.com/vlmlab/harness/plugins/sdk"
+)
+
+// record is one value of dataset.json. Pointers tell a missing field from an
+// empty one. The file has more fields (reasoning, sources, licence flag);
+// scoring does not use them.
+type record struct {
+	ImageName       *string   `json:"imagename"`
+	Question        *string   `json:"question"`
+	Answer          *string   `json:"answer"`
+	Skill           *[]string `json:"skill"`
+	BroadCapability []string  `json:"broad_capability"`
+}
+
+// loadJSON reads the official data/dataset.json; images are in images/ beside it.
+func loadJSON(path string) ([]problem, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	members, err := readObject(path, data)
+	if err != nil {
+		return nil, err
+	}
+	imageDir := filepath.Join(filepath.Dir(path), "images")
+	out := make([]problem, 0, len(members))
+	seen := map[string]int{}
+	for _, m := range members {
+		var r record
+		if err := json.Unmarshal(m.Value, &r); err != nil {
+			return nil, fieldError(path, data, m, err)
+		}
+		where := fmt.Sprintf("%s: line %d: record %q", path, m.Line, m.Key)
+		if m.Key == "" {
+			return nil, fmt.Errorf("%s: the id is empty; records are keyed \"v1_0\", \"v1_1\", …", where)
+		}
+		if first, dup := seen[m.Key]; dup {
+			return nil, fmt.Errorf("%s: the id appears twice (first at line %d); remove the duplicate", where, first)
+		}
+		seen[m.Key] = m.Line
+		for _, f := range []struct {
+			name string
+			ok   bool
+		}{{"imagename", r.ImageName != nil}, {"question", r.Question != nil}, {"answer", r.Answer != nil}, {"skill", r.Skill != nil}} {
+			if !f.ok {
+				return nil, fmt.Errorf("%s: missing field %s", where, f.name)
+			}
+		}
+		if *r.ImageName == "" {
+			return nil, fmt.Errorf("%s: field imagename: empty; it names the item's image in images/", where)
+		}
+		if err := checkAnswer(*r.Answer); err != nil {
+			return nil, fmt.Errorf("%s: %w", where, err)
+		}
+		out = append(out, problem{
+			id:         m.Key,
+			line:       m.Line,
+			question:   *r.Question,
+			answer:     *r.Answer,
+			skills:     strings.Join(*r.Skill, ", "),
+			capability: strings.Join(r.BroadCapability, ", "),
+			prompt:     []sdk.Part{bench.ImageFile(imageDir, *r.ImageName), {Text: *r.Question}},
+		})
+	}
+	return out, nil
+}
+
+// tsvColumns are the columns VLMEvalKit's LogicVista code reads.
+var tsvColumns = []string{"index", "image", "question", "answer", "skill"}
+
+// loadTSV reads VLMEvalKit's LogicVista.tsv. An empty answer cell (pandas
+// reads NaN) is kept as the empty standard answer, like v1_382 of the JSON.
+func loadTSV(path string) ([]problem, error) {
+	rows, err := bench.ReadTSV(path, tsvColumns...)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]problem, 0, len(rows))
+	seen := map[string]int{}
+	for _, row := range rows {
+		where := fmt.Sprintf("%s: line %d", path, row.Line)
+		p := problem{
+			id:       strings.TrimSpace(row.Get("index")),
+			line:     row.Line,
+			question: row.Get("question"),
+			answer:   strings.TrimSpace(row.Get("answer")),
+			skills:   row.Get("skill"),
+		}
+		if p.id == "" {
+			return nil, fmt.Errorf("%s: field index: empty; every row needs an index", where)
+		}
+		if first, dup := seen[p.id]; dup {
+			return nil, fmt.Errorf("%s: field index: %q appears twice (first at line %d); remove the duplicate row", where, p.id, first)
+		}
+		seen[p.id] = row.Line
+		if err := checkAnswer(p.answer); err != nil {
+			return nil, fmt.Errorf("%s: %w", where, err)
+		}
+		images, err := bench.TSVImages(path, row.Line, row.Get("image"))
+		if err != nil {
+			return nil, err
+		}
+		p.prompt = append(images, sdk.Part{Text: p.question})
+		out = append(out, p)
+	}
+	return out, nil
+}
