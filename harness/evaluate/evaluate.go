@@ -1,0 +1,140 @@
+// Package evaluate runs one cell of an evaluation: a model answers a
+// benchmark's items, then the evaluator scores the responses, handing judge
+// requests back to the host until its report is ready.
+package evaluate
+
+import (
+	"context"
+	"fmt"
+	"sync"
+
+	"github.com/vlmlab/harness/plugins/sdk"
+)
+
+// Generator is a model backend: the OpenAI-compatible client or a model
+// plugin bound to a checkpoint.
+type Generator interface {
+	Generate(ctx context.Context, prompts []sdk.Prompt, params sdk.GenerateParams, emit func(sdk.Generation) error) error
+}
+
+// Judge answers one judge request (the OpenAI-compatible client).
+type Judge interface {
+	Judge(ctx context.Context, q sdk.JudgeRequest) sdk.JudgeAnswer
+}
+
+// GeneratorFunc adapts a function to Generator.
+type GeneratorFunc func(ctx context.Context, prompts []sdk.Prompt, params sdk.GenerateParams, emit func(sdk.Generation) error) error
+
+// Generate calls f.
+func (f GeneratorFunc) Generate(ctx context.Context, prompts []sdk.Prompt, params sdk.GenerateParams, emit func(sdk.Generation) error) error {
+	return f(ctx, prompts, params, emit)
+}
+
+// Plugin binds a model plugin to a checkpoint.
+func Plugin(m sdk.Model, ckpt *sdk.Checkpoint) Generator {
+	return GeneratorFunc(func(ctx context.Context, prompts []sdk.Prompt, params sdk.GenerateParams, emit func(sdk.Generation) error) error {
+		return m.Generate(ctx, ckpt, prompts, params, emit)
+	})
+}
+
+// Options for one cell.
+type Options struct {
+	System string
+	Params sdk.GenerateParams
+	// JudgeConcurrency bounds judge calls in flight (default 16).
+	JudgeConcurrency int
+	// Progress is told how many items have a response, of how many.
+	Progress func(done, total int)
+}
+
+// MaxRounds bounds scoring rounds; every benchmark needs far fewer.
+const MaxRounds = 32
+
+// Run generates responses for every item of ds and scores them. Items the
+// model could not answer are scored wrong with their error as the reason.
+func Run(ctx context.Context, ds sdk.Dataset, gen Generator, judge Judge, opts Options) (*sdk.Report, error) {
+	responses, err := Respond(ctx, ds.Items(), gen, opts)
+	if err != nil {
+		return nil, err
+	}
+	return Score(ctx, ds, responses, judge, opts.JudgeConcurrency)
+}
+
+// Respond asks the model for one response per item.
+func Respond(ctx context.Context, items []sdk.Item, gen Generator, opts Options) ([]sdk.Response, error) {
+	prompts := make([]sdk.Prompt, len(items))
+	for i, it := range items {
+		prompts[i] = sdk.Prompt{ID: it.ID, System: opts.System, Parts: it.Prompt}
+	}
+	params := opts.Params
+	params.N = 1
+	got := make(map[string]sdk.Response, len(items))
+	var mu sync.Mutex
+	err := gen.Generate(ctx, prompts, params, func(g sdk.Generation) error {
+		mu.Lock()
+		defer mu.Unlock()
+		if _, dup := got[g.PromptID]; dup {
+			return nil
+		}
+		r := sdk.Response{ItemID: g.PromptID, Text: g.Text}
+		if g.Error != "" {
+			r.Failed, r.Error = true, g.Error
+		}
+		got[g.PromptID] = r
+		if opts.Progress != nil {
+			opts.Progress(len(got), len(items))
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("generate: %w", err)
+	}
+	out := make([]sdk.Response, len(items))
+	for i, it := range items {
+		r, ok := got[it.ID]
+		if !ok {
+			r = sdk.Response{ItemID: it.ID, Failed: true, Error: "the model backend returned no response"}
+		}
+		out[i] = r
+	}
+	return out, nil
+}
+
+// Score runs scoring rounds, answering judge requests, until the report.
+func Score(ctx context.Context, ds sdk.Dataset, responses []sdk.Response, judge Judge, concurrency int) (*sdk.Report, error) {
+	if concurrency <= 0 {
+		concurrency = 16
+	}
+	var answers []sdk.JudgeAnswer
+	for round := 0; round < MaxRounds; round++ {
+		res, err := ds.Score(ctx, responses, answers)
+		if err != nil {
+			return nil, fmt.Errorf("score: %w", err)
+		}
+		if res.Report != nil {
+			return res.Report, nil
+		}
+		if judge == nil {
+			return nil, fmt.Errorf("score: the evaluator asked for %d judge calls but no judge is configured", len(res.Pending))
+		}
+		got := make([]sdk.JudgeAnswer, len(res.Pending))
+		sem := make(chan struct{}, concurrency)
+		var wg sync.WaitGroup
+		for i, q := range res.Pending {
+			wg.Add(1)
+			sem <- struct{}{}
+			go func() {
+				defer wg.Done()
+				defer func() { <-sem }()
+				got[i] = judge.Judge(ctx, q)
+				got[i].Key = q.Key
+			}()
+		}
+		wg.Wait()
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		answers = append(answers, got...)
+	}
+	return nil, fmt.Errorf("score: no report after %d rounds", MaxRounds)
+}
