@@ -14,6 +14,24 @@ func lineAt(data []byte, off int64) int {
 	return bytes.Count(data[:off], []byte{'\n'}) + 1
 }
 
+// lineCounter gives lines of increasing offsets in data, counting each byte
+// once, so that positioning every record of a large file stays linear.
+type lineCounter struct {
+	data []byte
+	off  int64
+	line int
+}
+
+func (c *lineCounter) at(off int64) int {
+	if c.line == 0 || off < c.off {
+		c.off, c.line = 0, 1
+	}
+	off = min(off, int64(len(c.data)))
+	c.line += bytes.Count(c.data[c.off:off], []byte{'\n'})
+	c.off = off
+	return c.line
+}
+
 // member is one member of a top-level JSON object, with where its value starts.
 type member struct {
 	Key   string
@@ -34,6 +52,7 @@ func readObject(path string, data []byte) ([]member, error) {
 	if d, ok := tok.(json.Delim); !ok || d != '{' {
 		return nil, fmt.Errorf("%s: line %d: expected a JSON object of records keyed by id (\"v1_0\": {...}), found %v", path, lineAt(data, dec.InputOffset()), tok)
 	}
+	lines := lineCounter{data: data}
 	var out []member
 	for dec.More() {
 		tok, err := dec.Token()
@@ -49,7 +68,7 @@ func readObject(path string, data []byte) ([]member, error) {
 		// The value starts after the colon and any white space.
 		rest := data[after:]
 		start := after + int64(len(rest)-len(bytes.TrimLeft(rest, " \t\r\n:")))
-		out = append(out, member{Key: key, Value: raw, Start: start, Line: lineAt(data, start)})
+		out = append(out, member{Key: key, Value: raw, Start: start, Line: lines.at(start)})
 	}
 	if _, err := dec.Token(); err != nil {
 		return nil, syntaxError(path, data, err, "")
