@@ -109,7 +109,7 @@ func TestOfficialGoldens(t *testing.T) {
 				pred, ok := Normalize(p, *g.Extraction)
 				same := (g.Prediction == nil) == !ok && (!ok || pred == *g.Prediction)
 				if same == predictionDiffs[model][pid] {
-					t.Errorf("pid %s: extraction %q: prediction %q (ok %v), official %v; listed as a known difference: %v", pid, *g.Extraction, pred, ok, deref(g.Prediction), predictionDiffs[model][pid])
+					t.Errorf("pid %s: extraction %q: prediction %q (ok %v), official %v; listed as a known difference: %v", pid, *g.Extraction, pred, ok, derefAny(g.Prediction), predictionDiffs[model][pid])
 				}
 				if _, hit := ScoreExtraction(p, *g.Extraction); g.TrueFalse == nil || hit != *g.TrueFalse {
 					t.Errorf("pid %s: extraction %q: hit %v, official %v", pid, *g.Extraction, hit, g.TrueFalse)
@@ -127,7 +127,7 @@ func TestOfficialGoldens(t *testing.T) {
 	}
 }
 
-func deref(s *string) any {
+func derefAny(s *string) any {
 	if s == nil {
 		return nil
 	}

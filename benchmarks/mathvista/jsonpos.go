@@ -54,6 +54,7 @@ func readObject(path string, data []byte) ([]objectEntry, error) {
 		return nil, fmt.Errorf("%s: line %d: expected a JSON object of records keyed by id, found %v", path, lineAt(data, dec.InputOffset()), tok)
 	}
 	var out []objectEntry
+	lines := lineCounter{data: data, line: 1}
 	for dec.More() {
 		tok, err := dec.Token()
 		if err != nil {
@@ -68,7 +69,7 @@ func readObject(path string, data []byte) ([]objectEntry, error) {
 		// The value starts after the colon and any white space.
 		rest := data[start:]
 		skip := len(rest) - len(bytes.TrimLeft(rest, " \t\r\n:"))
-		out = append(out, objectEntry{Key: key, Value: raw, Line: lineAt(data, start+int64(skip))})
+		out = append(out, objectEntry{Key: key, Value: raw, Line: lines.at(start + int64(skip))})
 	}
 	if _, err := dec.Token(); err != nil {
 		return nil, jsonError(path, data, err)
@@ -77,4 +78,20 @@ func readObject(path string, data []byte) ([]objectEntry, error) {
 		return nil, fmt.Errorf("%s: line %d: data after the top-level object", path, lineAt(data, dec.InputOffset()))
 	}
 	return out, nil
+}
+
+// lineCounter gives the lines of increasing offsets in one pass over data.
+type lineCounter struct {
+	data []byte
+	off  int64
+	line int
+}
+
+func (c *lineCounter) at(off int64) int {
+	if off < c.off {
+		return lineAt(c.data, off)
+	}
+	c.line += bytes.Count(c.data[c.off:off], []byte{'\n'})
+	c.off = off
+	return c.line
 }

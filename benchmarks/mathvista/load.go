@@ -98,11 +98,17 @@ func loadQueries(path string) (map[string]string, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read mathvista prompts (%s holds the prompt of each pid and must sit beside the data file): %w", queryFile, err)
 	}
+	// query.json holds the prompts of the test split too (6,141): decode it
+	// in one go and walk it for positions only to explain a failure.
+	var out map[string]string
+	if json.Unmarshal(data, &out) == nil && out != nil {
+		return out, nil
+	}
 	entries, err := readObject(path, data)
 	if err != nil {
 		return nil, err
 	}
-	out := make(map[string]string, len(entries))
+	out = make(map[string]string, len(entries))
 	for _, e := range entries {
 		var s string
 		if err := json.Unmarshal(e.Value, &s); err != nil {
@@ -113,8 +119,68 @@ func loadQueries(path string) (map[string]string, error) {
 	return out, nil
 }
 
-// parseRecord checks and converts one testmini.json record.
+// typedRecord is a testmini.json record decoded in one pass; pointers tell
+// missing members from empty ones.
+type typedRecord struct {
+	PID          *string  `json:"pid"`
+	Query        *string  `json:"query"`
+	Question     *string  `json:"question"`
+	Image        *string  `json:"image"`
+	Answer       *string  `json:"answer"`
+	QuestionType *string  `json:"question_type"`
+	AnswerType   *string  `json:"answer_type"`
+	Choices      []string `json:"choices"`
+	Precision    *float64 `json:"precision"`
+	Metadata     *struct {
+		Language *string  `json:"language"`
+		Source   *string  `json:"source"`
+		Category *string  `json:"category"`
+		Task     *string  `json:"task"`
+		Context  *string  `json:"context"`
+		Grade    *string  `json:"grade"`
+		Skills   []string `json:"skills"`
+	} `json:"metadata"`
+}
+
+// parseRecord checks and converts one testmini.json record. Well-formed
+// records take a fast typed decode; anything else is re-read member by
+// member to say exactly which field is wrong.
 func parseRecord(path string, e objectEntry) (Problem, error) {
+	var r typedRecord
+	if json.Unmarshal(e.Value, &r) != nil || r.Question == nil || r.Answer == nil || r.QuestionType == nil ||
+		r.AnswerType == nil || r.Metadata == nil || r.Metadata.Task == nil || r.Metadata.Skills == nil ||
+		(r.PID != nil && *r.PID != e.Key) || (r.Precision != nil && *r.Precision != float64(int(*r.Precision))) {
+		return parseRecordFields(path, e)
+	}
+	p := Problem{
+		PID: e.Key, Line: e.Line, Query: deref(r.Query), Image: deref(r.Image), Answer: *r.Answer,
+		QuestionType: *r.QuestionType, AnswerType: *r.AnswerType, Choices: r.Choices,
+		Task: *r.Metadata.Task, Skills: r.Metadata.Skills,
+		Metadata: map[string]string{
+			"language": deref(r.Metadata.Language), "source": deref(r.Metadata.Source),
+			"category": deref(r.Metadata.Category), "task": *r.Metadata.Task,
+			"context": deref(r.Metadata.Context), "grade": deref(r.Metadata.Grade),
+		},
+	}
+	if r.Precision != nil {
+		p.Precision = int(*r.Precision)
+	}
+	if err := p.check(r.Precision != nil); err != nil {
+		return p, fmt.Errorf("%s: line %d: pid %q: %w", path, e.Line, e.Key, err)
+	}
+	return p, nil
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+// parseRecordFields reads a record member by member, reporting the first
+// missing or mistyped field.
+func parseRecordFields(path string, e objectEntry) (Problem, error) {
 	f := newFields(path, e.Line, fmt.Sprintf("pid %q", e.Key), e.Value)
 	p := Problem{PID: e.Key, Line: e.Line}
 	if pid, ok := f.optStr("pid", false); ok && pid != e.Key {
