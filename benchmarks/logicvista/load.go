@@ -32,7 +32,12 @@ func loadJSON(path string) ([]problem, error) {
 	if err != nil {
 		return nil, err
 	}
-	imageDir := filepath.Join(filepath.Dir(path), "images")
+	// Image paths cross the plugin boundary, so they are absolute.
+	dir, err := filepath.Abs(filepath.Dir(path))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	imageDir := filepath.Join(dir, "images")
 	out := make([]problem, 0, len(members))
 	seen := map[string]int{}
 	for _, m := range members {

@@ -138,3 +138,16 @@ func TestLoadErrors(t *testing.T) {
 		})
 	}
 }
+
+// Image paths cross the plugin boundary: they must be absolute even when the
+// data path is relative.
+func TestImagePathsAbsolute(t *testing.T) {
+	d, err := load(t, sdk.LoadRequest{Path: filepath.Join("testdata", "small.json"), AllowPartial: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	abs, _ := filepath.Abs(filepath.Join("testdata", "images", "v1_0.png"))
+	if got := d.Items()[0].Prompt[0].Image.Path; got != abs {
+		t.Errorf("image path %s, want %s", got, abs)
+	}
+}

@@ -89,7 +89,11 @@ func loadJSON(path string) ([]problem, error) {
 			}
 		}
 	}
-	dir := filepath.Dir(path)
+	// Image paths cross the plugin boundary, so they are absolute.
+	dir, err := filepath.Abs(filepath.Dir(path))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
 	switch {
 	case len(vision) > 0:
 		return visionOnlyProblems(path, dir, vision, dominant)

@@ -199,3 +199,18 @@ func TestLoadErrors(t *testing.T) {
 		})
 	}
 }
+
+// Image paths cross the plugin boundary: they must be absolute even when the
+// data path is relative.
+func TestImagePathsAbsolute(t *testing.T) {
+	for _, file := range []string{"testmini_small.json", "text_only_small.json"} {
+		d, err := load(t, sdk.LoadRequest{Path: filepath.Join("testdata", file), AllowPartial: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		abs, _ := filepath.Abs(filepath.Join("testdata", "images_version_6", "image_1.png"))
+		if got := d.Items()[0].Prompt[0].Image.Path; got != abs {
+			t.Errorf("%s: image path %s, want %s", file, got, abs)
+		}
+	}
+}
