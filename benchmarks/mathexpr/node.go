@@ -11,7 +11,7 @@ import (
 type node interface{ format(b *strings.Builder) }
 
 type (
-	numNode   struct{ v *big.Rat } // exact literal
+	numNode   struct{ v *big.Rat }  // exact literal
 	constNode struct{ name string } // "pi", "e", "inf"
 	varNode   struct{ name string }
 	negNode   struct{ x node }
@@ -94,7 +94,7 @@ func (n *applyNode) format(b *strings.Builder) {
 	formatList(b, '(', ')', n.args)
 }
 func (n *seqNode) format(b *strings.Builder) { formatList(b, n.open, n.close, n.elems) }
-func (n *setNode) format(b *strings.Builder)  { formatList(b, '{', '}', n.elems) }
+func (n *setNode) format(b *strings.Builder) { formatList(b, '{', '}', n.elems) }
 func (n *unionNode) format(b *strings.Builder) {
 	for i, p := range n.parts {
 		if i > 0 {

@@ -472,7 +472,7 @@ func (p *parser) parseVar(t token) (node, error) {
 		k := 1
 		for ; p.peekAt(k).kind == tVar && (p.peekAt(k+1).is(tOp, ",") || p.peekAt(k+1).is(tOp, ")")); k += 2 {
 			args = append(args, &varNode{name: p.peekAt(k).text})
-			if p.peekAt(k + 1).is(tOp, ")") {
+			if p.peekAt(k+1).is(tOp, ")") {
 				p.i += k + 2
 				return &applyNode{name: name, args: args}, nil
 			}
