@@ -1,0 +1,34 @@
+// Package remote serves the mixed reward over HTTP in OpenRLHF's remote
+// reward-model protocol, so that OpenRLHF (or any trainer speaking it) can
+// run GRPO with the paper's reward by pointing --remote_rm_url at it.
+//
+// Protocol (POST / or /get_reward, JSON):
+//
+//	request  {"query": [prompt+response, …], "prompts": [prompt, …], "labels": [label, …]}
+//	response {"rewards": [r, …], "scores": [r, …], "extra_logs": {"format_ok": [0|1, …], "response_found": [0|1, …]},
+//	          "details": [{"verifier_type": …, "answer": …, "reason": …}, …]}
+//
+// OpenRLHF reads "rewards" (all versions), "scores" (dynamic filtering) and
+// "extra_logs" (per-sample numbers, logged as means); "details" is ours, for
+// people reading the reply, and is ignored by OpenRLHF.
+//
+// A label is a JSON object, or a JSON string holding one:
+//
+//	{"answer": "B", "verifier_type": "mcq"}
+//	{"answer": [0.1, 0.2, 0.7, 0.5], "verifier_type": "iou", "image_size": [640, 480]}
+//	{"answer": "A red umbrella.", "verifier_type": "open_ended", "question": "What is she holding?"}
+//
+// "gt" is accepted for "answer" (the field name of the VLAA-Thinking data).
+// A plain-string label ("B") is the answer itself, scored with
+// Options.DefaultVerifier; without one it is refused, because guessing the
+// verifier from the answer's look would silently mis-score.
+//
+// The response is recovered from the query by stripping the prompt (see
+// RecoverResponse). Rule-based rewards are CPU-bound, so requests run at most
+// Options.MaxConcurrent at a time; others wait up to Options.QueueWait and then
+// get 503 with Retry-After, which OpenRLHF's client retries.
+//
+// net/http rather than gin: three routes, JSON in and out, and the limits
+// (body size, concurrency, shutdown) are plain net/http features; gin would add
+// nothing but a dependency to this package.
+package remote
