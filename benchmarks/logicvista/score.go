@@ -106,6 +106,7 @@ func (d *Dataset) leaderboard(r *bench.Rounds, res sdk.ItemResult, p *problem, f
 	out := r.Ask(p.id, StageExtract, bench.VLMEvalKitRetries, func(int) (string, string) {
 		return "", LeaderboardPrompt(p.question, final)
 	}, func(text string) (string, bool) {
+		// VLMEvalKit's OpenAI wrapper strips the reply before this check.
 		t := strings.TrimSpace(text)
 		return t, !strings.Contains(t, failMsg) && upperAlpha(t)
 	})

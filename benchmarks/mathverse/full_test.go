@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -138,14 +139,18 @@ func TestRealFileWithoutJudge(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	letters := 0
+	// Resolved misses: a wrong option letter, or a wrong number for a plain
+	// number; the rest (999999 for an expression) needs a judge.
+	resolved := 0
 	for i := range d.problems {
-		if l, ok := letterSet(d.problems[i].answer); ok && len(l) == 1 && d.problems[i].multiChoice() {
-			letters++
+		p := &d.problems[i]
+		_, num := strconv.ParseFloat(strings.TrimSpace(p.answer), 64)
+		if l, ok := letterSet(p.answer); ok && len(l) == 1 && p.multiChoice() || !p.multiChoice() && num == nil {
+			resolved++
 		}
 	}
-	if rep.Score != 0 || rep.Rule != letters || rep.Unresolved != Items-letters {
-		t.Errorf("bare wrong answers: score %v, rule %d (want %d), unresolved %d", rep.Score, rep.Rule, letters, rep.Unresolved)
+	if rep.Score != 0 || rep.Rule != resolved || rep.Unresolved != Items-resolved {
+		t.Errorf("bare wrong answers: score %v, rule %d (want %d), unresolved %d", rep.Score, rep.Rule, resolved, rep.Unresolved)
 	}
 }
 

@@ -212,12 +212,18 @@ func TestScoreWithoutJudge(t *testing.T) {
 					path: sdk.PathUnresolved, reason: "no judge configured"},
 				{name: "number with a unit needs a judge", id: "3500", response: reply("288 m^2"), hit: false,
 					path: sdk.PathUnresolved, reason: "no judge configured"},
+				{name: "same value", id: "3410", response: reply("69.3 cm"), hit: true, path: sdk.PathRule,
+					reason: "equals the standard answer in value"},
+				{name: "same value, other unit", id: "3420", response: reply("94.59 cm^2"), hit: false,
+					path: sdk.PathUnresolved, reason: "no judge configured"},
+				{name: "different number", id: "1840", response: reply("<answer>7</answer>"), hit: false, path: sdk.PathRule,
+					reason: "different numbers"},
 			}
 			rep, s := runCases(t, profile, "", cases)
 			if len(s.seen) != 0 {
 				t.Errorf("%d judge calls without a judge", len(s.seen))
 			}
-			if rep.Rule != 4 || rep.Judged != 0 {
+			if rep.Rule != 6 || rep.Judged != 0 {
 				t.Errorf("rule %d judged %d", rep.Rule, rep.Judged)
 			}
 		})
