@@ -85,7 +85,7 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			writeError(w, http.StatusMethodNotAllowed, fmt.Sprintf("%s %s: use POST with a JSON body", r.Method, r.URL.Path))
 			return
 		}
-		h.reward(w, r)
+		h.serveReward(w, r)
 	case "/health":
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
 			w.Header().Set("Allow", "GET, HEAD")
@@ -122,7 +122,7 @@ func (h *handler) acquire(ctx context.Context) bool {
 	}
 }
 
-func (h *handler) reward(w http.ResponseWriter, r *http.Request) {
+func (h *handler) serveReward(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	req, err := decodeRequest(w, r, h.opts.MaxBodyBytes)
 	if err != nil {
@@ -162,7 +162,7 @@ func (h *handler) reward(w http.ResponseWriter, r *http.Request) {
 	}
 	resp := h.response(req, samples, results)
 	writeJSON(w, http.StatusOK, resp)
-	h.log.Info("rewards", "samples", len(req.Query), "mean_reward", mean(resp.Rewards),
+	h.log.Debug("rewards", "samples", len(req.Query), "mean_reward", mean(resp.Rewards),
 		"format_ok", mean(resp.ExtraLogs["format_ok"]), "elapsed", time.Since(start).Round(time.Microsecond))
 }
 
