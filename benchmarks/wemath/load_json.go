@@ -1,0 +1,70 @@
+package wemath
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/vlmlab/harness/benchmarks/bench"
+)
+
+// loadJSON reads the official testmini.json: a list of records
+// {ID, key, question, option, answer, image_path, knowledge concept, …}.
+// Image paths are relative to the file's folder (2steps/image/1-1.png).
+func loadJSON(ctx context.Context, path string, template bool) ([]Problem, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	entries, err := readArray(path, data, "WeMath records")
+	if err != nil {
+		return nil, err
+	}
+	dir := filepath.Dir(path)
+	problems := make([]Problem, 0, len(entries))
+	for i, e := range entries {
+		if i%256 == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
+		where := fmt.Sprintf("%s: line %d: record %d", path, e.Line, i+1)
+		var rec map[string]json.RawMessage
+		if err := json.Unmarshal(e.Value, &rec); err != nil {
+			return nil, fmt.Errorf("%s: expected a record object {ID, key, question, option, answer, image_path, …}", where)
+		}
+		var p Problem
+		var option, image string
+		for _, f := range []struct {
+			name string
+			dst  *string
+		}{
+			{"ID", &p.Group}, {"key", &p.Key}, {"question", &p.Question}, {"option", &option},
+			{"answer", &p.Answer}, {"image_path", &image}, {"knowledge concept", &p.Concept},
+		} {
+			if *f.dst, err = stringField(rec, f.name); err != nil {
+				return nil, fmt.Errorf("%s: %w", where, err)
+			}
+		}
+		where = fmt.Sprintf("%s: line %d: record %d (ID %s, key %s)", path, e.Line, i+1, p.Group, p.Key)
+		if p.Choices, err = ParseOptions(option); err != nil {
+			return nil, fmt.Errorf("%s: field \"option\": %w", where, err)
+		}
+		if image == "" {
+			return nil, fmt.Errorf("%s: field \"image_path\": empty", where)
+		}
+		p.Images = append(p.Images, bench.ImageFile(dir, image))
+		if template {
+			p.Question += "\n" + FormatTemplate
+		}
+		if err := p.validate(where); err != nil {
+			return nil, err
+		}
+		p.ID = p.Group + "." + roleSuffix(p.Key)
+		problems = append(problems, p)
+	}
+	return problems, nil
+}
+

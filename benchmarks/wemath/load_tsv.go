@@ -1,0 +1,65 @@
+package wemath
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/vlmlab/harness/benchmarks/answer"
+	"github.com/vlmlab/harness/benchmarks/bench"
+)
+
+// optionLetters are the option columns VLMEvalKit reads (build_choices).
+const optionLetters = "ABCDEFGH"
+
+// loadTSV reads VLMEvalKit's WeMath.tsv: columns index, image, question,
+// answer, ID, key, option columns A…H (an empty cell is no option), and
+// optionally hint and knowledge concept.
+func loadTSV(ctx context.Context, path string) ([]Problem, error) {
+	rows, err := bench.ReadTSV(path, "index", "image", "question", "answer", "ID", "key", "A", "B")
+	if err != nil {
+		return nil, err
+	}
+	problems := make([]Problem, 0, len(rows))
+	lineOf := make(map[string]int, len(rows))
+	for i, row := range rows {
+		if i%256 == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
+		where := fmt.Sprintf("%s: line %d", path, row.Line)
+		p := Problem{
+			ID:       strings.TrimSpace(row.Get("index")),
+			Group:    row.Get("ID"),
+			Key:      row.Get("key"),
+			Question: row.Get("question"),
+			Hint:     row.Get("hint"),
+			Answer:   row.Get("answer"),
+			Concept:  row.Get("knowledge concept"),
+		}
+		if p.ID == "" {
+			return nil, fmt.Errorf("%s: field index: empty", where)
+		}
+		if prev, dup := lineOf[p.ID]; dup {
+			return nil, fmt.Errorf("%s: field index: %q already used on line %d; each row needs its own index", where, p.ID, prev)
+		}
+		lineOf[p.ID] = row.Line
+		for _, l := range optionLetters {
+			if text := row.Get(string(l)); text != "" {
+				p.Choices = append(p.Choices, answer.Choice{Letter: string(l), Text: text})
+			}
+		}
+		if len(p.Choices) < 2 {
+			return nil, fmt.Errorf("%s: option columns A…H: %d filled, expected at least 2", where, len(p.Choices))
+		}
+		if p.Images, err = bench.TSVImages(path, row.Line, row.Get("image")); err != nil {
+			return nil, err
+		}
+		if err := p.validate(where); err != nil {
+			return nil, err
+		}
+		problems = append(problems, p)
+	}
+	return problems, nil
+}
