@@ -1,6 +1,7 @@
 package mathexpr
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"math/big"
@@ -17,7 +18,11 @@ func Equal(a, b string, opts Options) (bool, error) {
 	if opts.IgnoreCase {
 		a, b = strings.ToLower(a), strings.ToLower(b)
 	}
-	if squash(a) == squash(b) && strings.TrimSpace(a) != "" {
+	if opts.StrictNotation {
+		if t := strings.TrimSpace(a); t != "" && t == strings.TrimSpace(b) {
+			return true, nil
+		}
+	} else if squash(a) == squash(b) && strings.TrimSpace(a) != "" {
 		return true, nil
 	}
 	ea, err := Parse(a)
@@ -44,6 +49,14 @@ func squash(s string) string {
 // When a side holds percent or degree marks and opts allows the second
 // reading, each combination of readings is tried.
 func EqualExpr(a, b *Expr, opts Options) (bool, error) {
+	if opts.StrictNotation {
+		if err := strictProblem(a); err != nil {
+			return false, fmt.Errorf("first answer: %w", err)
+		}
+		if err := strictProblem(b); err != nil {
+			return false, fmt.Errorf("second answer: %w", err)
+		}
+	}
 	ra, rb := readings(a.root, opts), readings(b.root, opts)
 	var firstErr error
 	for _, x := range ra {
@@ -59,6 +72,27 @@ func EqualExpr(a, b *Expr, opts Options) (bool, error) {
 		}
 	}
 	return false, firstErr
+}
+
+// strictProblem names the loose notation Options.StrictNotation refuses.
+func strictProblem(e *Expr) error {
+	switch n := e.root.(type) {
+	case *seqNode:
+		if n.open == 0 {
+			return fmt.Errorf("bare list %s: %w", e, ErrUnsupported)
+		}
+	case *setNode, *unionNode:
+		return fmt.Errorf("set %s: %w", e, ErrUnsupported)
+	}
+	switch {
+	case e.loose:
+		return fmt.Errorf("unit or word in %s: %w", e, ErrUnsupported)
+	case hasMark(e.root, '%'):
+		return fmt.Errorf("percent mark in %s: %w", e, ErrUnsupported)
+	case hasMark(e.root, 'd'):
+		return fmt.Errorf("degree mark in %s: %w", e, ErrUnsupported)
+	}
+	return nil
 }
 
 func readings(n node, o Options) []reading {
@@ -128,10 +162,10 @@ func (c *comparer) equal(x, y node) (bool, error) {
 		return false, nil
 	case *ratioNode:
 		if y, ok := y.(*ratioNode); ok {
-			return c.scalars(&binNode{op: '/', l: x.l, r: x.r}, &binNode{op: '/', l: y.l, r: y.r})
+			return c.ratios(x, y)
 		}
-		if isScalar(y) {
-			return c.scalars(&binNode{op: '/', l: x.l, r: x.r}, y)
+		if isScalar(y) && len(x.parts) == 2 {
+			return c.scalars(&binNode{op: '/', l: x.parts[0], r: x.parts[1]}, y)
 		}
 		return false, nil
 	}
@@ -143,6 +177,25 @@ func (c *comparer) equal(x, y node) (bool, error) {
 		return false, nil
 	}
 	return c.scalars(x, y)
+}
+
+// ratios: a:b:c equals d:e:f when the parts are proportional, i.e. b/a =
+// e/d and c/a = f/d (2:4 equals 1:2). A zero first part compares parts as
+// they are.
+func (c *comparer) ratios(x, y *ratioNode) (bool, error) {
+	if len(x.parts) != len(y.parts) {
+		return false, nil
+	}
+	for i := 1; i < len(x.parts); i++ {
+		eq, err := c.scalars(&binNode{op: '/', l: x.parts[i], r: x.parts[0]}, &binNode{op: '/', l: y.parts[i], r: y.parts[0]})
+		if errors.Is(err, ErrUndefined) {
+			eq, err = c.equal(x.parts[i], y.parts[i])
+		}
+		if !eq {
+			return false, err
+		}
+	}
+	return true, nil
 }
 
 func (c *comparer) pairwise(xs, ys []node) (bool, error) {

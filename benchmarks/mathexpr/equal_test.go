@@ -118,7 +118,16 @@ var equalCases = []equalCase{
 	{"69{degrees}", "69", exactOpts, true, nil},
 	{"30°", `\frac{\pi}{6}`, exactOpts, false, nil},
 	{"30°", `\frac{\pi}{6}`, reward, true, nil},
-	{`\frac{90}{23}^{\circ}`, "3.91", mathv, true, nil},
+	{`\frac{90}{23}^{\circ}`, "3.91", Options{RoundDecimals: 2}, true, nil},
+	{`\frac{90}{23}^{\circ}`, "3.91", mathv, false, ErrUnsupported}, // latex2sympy cannot read the gold
+	{"5 cm", "5", mathv, false, ErrUnsupported},
+	{"1, 2", "2, 1", mathv, false, ErrUnsupported},
+	{"a + 2b", "a+2b", mathv, false, nil}, // strict: spaces inside count, symbols never evaluate
+	{"1:4:9", "$1: 4: 9$", mathv, true, nil},
+	{"1:4:9", "2:8:18", exactOpts, true, nil},
+	{"1:4:9", "1:4", exactOpts, false, nil},
+	{"0:1", "0:2", exactOpts, false, nil},
+	{"0:1", "0:1.0", exactOpts, true, nil},
 
 	// units
 	{"5 cm", "5", exactOpts, true, nil},
@@ -263,6 +272,8 @@ var equalCases = []equalCase{
 	{strings.Repeat(`\text{`, 300) + "1" + strings.Repeat("}", 300), "1", exactOpts, false, ErrTooDeep},
 	{strings.Repeat("1+", 3000) + "1", "3001", exactOpts, false, ErrTooLong},
 	{strings.Repeat("1+", 1000) + "1", "1001", exactOpts, true, nil},
+	{strings.Repeat("1000!*", 600) + "1", "1", exactOpts, false, ErrRange},   // exact results are capped
+	{strings.Repeat("a,", 300) + "a", "a", exactOpts, false, ErrUnsupported}, // more than MaxElems items
 }
 
 func TestEqual(t *testing.T) {

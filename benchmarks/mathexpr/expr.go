@@ -27,7 +27,8 @@ func (k Kind) String() string {
 
 // Expr is a parsed answer.
 type Expr struct {
-	root node
+	root  node
+	loose bool // a unit was dropped or items were joined by and/or/;
 }
 
 // Parse parses one answer (LaTeX or plain text; see README.md for the
@@ -38,7 +39,7 @@ func Parse(s string) (*Expr, error) {
 	if err != nil {
 		return nil, err
 	}
-	toks, err := lex(c)
+	toks, loose, err := lex(c)
 	if err != nil {
 		return nil, err
 	}
@@ -47,7 +48,7 @@ func Parse(s string) (*Expr, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Expr{root: root}, nil
+	return &Expr{root: root, loose: loose}, nil
 }
 
 // Kind reports the shape of the answer.

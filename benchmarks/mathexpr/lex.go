@@ -56,13 +56,18 @@ type lexer struct {
 	depth int // nesting of \text groups being lexed
 }
 
-func lex(s string) ([]token, error) {
+// lex also reports whether the answer used loose notation: a unit that was
+// dropped, or a word separator (and, or, ;).
+func lex(s string) (toks []token, loose bool, err error) {
 	lx := &lexer{src: s}
 	if err := lx.run(0, len(s), false); err != nil {
-		return nil, err
+		return nil, false, err
 	}
-	toks := stripUnits(lx.toks)
-	return append(toks, token{kind: tEOF, pos: len(s)}), nil
+	toks, loose = stripUnits(lx.toks)
+	for _, t := range toks {
+		loose = loose || t.kind == tSep
+	}
+	return append(toks, token{kind: tEOF, pos: len(s)}), loose, nil
 }
 
 func (lx *lexer) emit(kind tokKind, text string, pos int) {
@@ -467,8 +472,8 @@ var greekRunes = map[rune]string{'α': `\alpha`, 'β': `\beta`, 'γ': `\gamma`, 
 // and turns a braced degree mark "{degrees}" into a plain one. A phrase is a run of
 // words, with '/' between words, '^' and a number after a word, and braces
 // around words. A phrase anywhere else is left for the parser to refuse.
-func stripUnits(toks []token) []token {
-	out := toks[:0:0]
+func stripUnits(toks []token) (out []token, stripped bool) {
+	out = toks[:0:0]
 	for i := 0; i < len(toks); {
 		if toks[i].is(tOp, "{") && i+2 < len(toks) && toks[i+1].kind == tDegree && toks[i+2].is(tOp, "}") {
 			out = append(out, toks[i+1]) // 69{degrees}, ^{\circ} without the ^
@@ -477,13 +482,13 @@ func stripUnits(toks []token) []token {
 		}
 		j := unitPhraseEnd(toks, i)
 		if j > i && len(out) > 0 && endsValue(out[len(out)-1]) && (j == len(toks) || endsItem(toks[j])) {
-			i = j
+			i, stripped = j, true
 			continue
 		}
 		out = append(out, toks[i])
 		i++
 	}
-	return out
+	return out, stripped
 }
 
 // unitPhraseEnd returns the end of the unit phrase starting at i (i if none).

@@ -43,7 +43,7 @@ type (
 	}
 	setNode   struct{ elems []node }
 	unionNode struct{ parts []node }
-	ratioNode struct{ l, r node }
+	ratioNode struct{ parts []node } // a:b or a:b:c
 	// relNode is a chain of sides joined by = < > <= >= != or "in".
 	relNode struct {
 		ops   []string
@@ -104,9 +104,12 @@ func (n *unionNode) format(b *strings.Builder) {
 	}
 }
 func (n *ratioNode) format(b *strings.Builder) {
-	n.l.format(b)
-	b.WriteByte(':')
-	n.r.format(b)
+	for i, p := range n.parts {
+		if i > 0 {
+			b.WriteByte(':')
+		}
+		p.format(b)
+	}
 }
 func (n *relNode) format(b *strings.Builder) {
 	for i, s := range n.sides {
@@ -179,8 +182,9 @@ func collectVars(n node, set map[string]bool) {
 			collectVars(e, set)
 		}
 	case *ratioNode:
-		collectVars(n.l, set)
-		collectVars(n.r, set)
+		for _, e := range n.parts {
+			collectVars(e, set)
+		}
 	case *relNode:
 		for _, e := range n.sides {
 			collectVars(e, set)
@@ -219,7 +223,7 @@ func hasMark(n node, k byte) bool {
 	case *unionNode:
 		return anyMark(n.parts, k)
 	case *ratioNode:
-		return hasMark(n.l, k) || hasMark(n.r, k)
+		return anyMark(n.parts, k)
 	case *relNode:
 		return anyMark(n.sides, k)
 	}

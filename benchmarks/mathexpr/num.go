@@ -20,7 +20,18 @@ const (
 	maxFactorial = 1000
 )
 
-func exact(r *big.Rat) num   { return num{r: r} }
+func exact(r *big.Rat) num { return num{r: r} }
+
+// capped keeps a rational result exact unless it grew beyond maxExactBits,
+// when it continues in float64 (where it usually overflows to ErrRange):
+// a product of six hundred 1000! must not take seconds.
+func capped(r *big.Rat) (num, error) {
+	if r.Num().BitLen() <= maxExactBits && r.Denom().BitLen() <= maxExactBits {
+		return exact(r), nil
+	}
+	f, _ := r.Float64()
+	return checkFloat(f)
+}
 func inexact(f float64) num  { return num{f: f} }
 func (x num) isExact() bool  { return x.r != nil }
 func (x num) float() float64 { return toFloat(x) }
@@ -52,7 +63,7 @@ func checkFloat(f float64, operands ...float64) (num, error) {
 
 func add(x, y num) (num, error) {
 	if x.isExact() && y.isExact() {
-		return exact(new(big.Rat).Add(x.r, y.r)), nil
+		return capped(new(big.Rat).Add(x.r, y.r))
 	}
 	a, b := x.float(), y.float()
 	return checkFloat(a+b, a, b)
@@ -60,7 +71,7 @@ func add(x, y num) (num, error) {
 
 func sub(x, y num) (num, error) {
 	if x.isExact() && y.isExact() {
-		return exact(new(big.Rat).Sub(x.r, y.r)), nil
+		return capped(new(big.Rat).Sub(x.r, y.r))
 	}
 	a, b := x.float(), y.float()
 	return checkFloat(a-b, a, b)
@@ -68,7 +79,7 @@ func sub(x, y num) (num, error) {
 
 func mul(x, y num) (num, error) {
 	if x.isExact() && y.isExact() {
-		return exact(new(big.Rat).Mul(x.r, y.r)), nil
+		return capped(new(big.Rat).Mul(x.r, y.r))
 	}
 	a, b := x.float(), y.float()
 	return checkFloat(a*b, a, b)
@@ -79,7 +90,7 @@ func div(x, y num) (num, error) {
 		return num{}, fmt.Errorf("division by zero: %w", ErrUndefined)
 	}
 	if x.isExact() && y.isExact() {
-		return exact(new(big.Rat).Quo(x.r, y.r)), nil
+		return capped(new(big.Rat).Quo(x.r, y.r))
 	}
 	a, b := x.float(), y.float()
 	return checkFloat(a/b, a, b)

@@ -23,6 +23,11 @@ type Options struct {
 	// drawn from [-4,-0.25] ∪ [0.25,4] ∪ [5,25]). Without it an expression
 	// with variables equals only an identical string.
 	Symbolic bool
+	// StrictNotation refuses (with ErrUnsupported) what latex2sympy cannot
+	// read in MATH-V's official scorer: units, percent and degree marks, bare
+	// lists, sets, unions and and/or; and identical strings must match
+	// exactly after trimming (spaces inside count).
+	StrictNotation bool
 	// IgnoreCase lower-cases both answers first (VLMEvalKit's and MATH-V's
 	// is_equal do), which also merges variables x and X.
 	IgnoreCase bool
@@ -37,8 +42,11 @@ func VLMEvalKit() Options { return Options{AbsTol: 1e-6, Symbolic: true, IgnoreC
 
 // MathVOfficial approximates MATH-V's official is_equal: lower-case,
 // string equality, else both values (tuple elements one by one) rounded to
-// 2 decimals and compared; expressions with variables never match.
-func MathVOfficial() Options { return Options{RoundDecimals: 2, IgnoreCase: true} }
+// 2 decimals and compared; expressions with variables never match; units,
+// marks, bare lists and sets are refused as latex2sympy refuses them.
+func MathVOfficial() Options {
+	return Options{RoundDecimals: 2, IgnoreCase: true, StrictNotation: true}
+}
 
 // DynaMath is DynaMath's float rule: |a-b| <= 0.001 (π allowed in answers).
 func DynaMath() Options { return Options{AbsTol: 1e-3} }

@@ -63,6 +63,9 @@ func (p *parser) expectOp(op string) error {
 func (p *parser) parseAnswer() (node, error) {
 	var items []node
 	for {
+		if len(items) == MaxElems {
+			return nil, p.errorf(p.peek(), ErrUnsupported, "more than %d items", MaxElems)
+		}
 		it, err := p.parseItem()
 		if err != nil {
 			return nil, err
@@ -152,18 +155,25 @@ func flip(op string) string {
 	return map[string]string{"<": ">", ">": "<", "<=": ">=", ">=": "<="}[op]
 }
 
-// parseRatio: expr [ ':' expr ].
+// parseRatio: expr { ':' expr }.
 func (p *parser) parseRatio() (node, error) {
-	l, err := p.parseExpr(0)
+	first, err := p.parseExpr(0)
 	if err != nil || !p.peek().is(tOp, ":") {
-		return l, err
+		return first, err
 	}
-	p.next()
-	r, err := p.parseExpr(0)
-	if err != nil {
-		return nil, err
+	r := &ratioNode{parts: []node{first}}
+	for p.peek().is(tOp, ":") {
+		if len(r.parts) == MaxElems {
+			return nil, p.errorf(p.peek(), ErrUnsupported, "more than %d items", MaxElems)
+		}
+		p.next()
+		part, err := p.parseExpr(0)
+		if err != nil {
+			return nil, err
+		}
+		r.parts = append(r.parts, part)
 	}
-	return &ratioNode{l: l, r: r}, nil
+	return r, nil
 }
 
 // startsImplicit reports whether t begins a factor of an implicit product
@@ -337,11 +347,18 @@ func (p *parser) parsePrefix() (node, error) {
 	return nil, p.errorf(t, ErrSyntax, "unexpected %v", t)
 }
 
+// MaxElems bounds the items of one tuple, set or list, so that comparing
+// unordered collections (quadratic) stays fast.
+const MaxElems = 256
+
 // parseElems parses comma-separated expressions up to (not past) a token
 // for which isEnd is true.
 func (p *parser) parseElems(isEnd func(token) bool) ([]node, error) {
 	var elems []node
 	for {
+		if len(elems) == MaxElems {
+			return nil, p.errorf(p.peek(), ErrUnsupported, "more than %d items", MaxElems)
+		}
 		e, err := p.parseRatio()
 		if err != nil {
 			return nil, err
