@@ -23,6 +23,10 @@ const (
 // locate resolves a data path (file or directory) to the file to read and
 // whether it is a VLMEvalKit TSV.
 func locate(path string) (file string, tsv bool, err error) {
+	// Image paths handed to the host must be absolute.
+	if path, err = filepath.Abs(path); err != nil {
+		return "", false, fmt.Errorf("%s data: %w", Name, err)
+	}
 	st, err := os.Stat(path)
 	if err != nil {
 		return "", false, fmt.Errorf("mathvista data: %w", err)

@@ -1,0 +1,44 @@
+package mathvision
+
+import (
+	"strings"
+
+	"github.com/vlmlab/harness/benchmarks/mathexpr"
+)
+
+// officialEqual is MATH-V's is_equal (evaluation/utils.py): lower-case;
+// false when either side is blank; equal strings (ignoring surrounding
+// space); else, when both sides are numeric expressions upstream can
+// evaluate (see sympyValue), the values, tuple elements one by one, rounded
+// to 2 decimals. Upstream evaluates str(latex2sympy(x)) with Python's eval;
+// mathexpr parses instead, so answers only sympy's parser reads (or
+// half-reads) can differ — the goldens test lists every such item.
+func officialEqual(gold, answer string) bool {
+	g, a := strings.ToLower(gold), strings.ToLower(answer)
+	if strings.ReplaceAll(g, " ", "") == "" || strings.ReplaceAll(a, " ", "") == "" {
+		return false
+	}
+	if strings.TrimSpace(g) == strings.TrimSpace(a) {
+		return true
+	}
+	eg, ok1 := sympyValue(g)
+	ea, ok2 := sympyValue(a)
+	if !ok1 || !ok2 {
+		return false
+	}
+	ok, _ := mathexpr.EqualExpr(eg, ea, mathexpr.MathVOfficial())
+	return ok
+}
+
+// vlmevalkitEqual is VLMEvalKit's is_equal (vlmeval/dataset/utils/mathv.py):
+// lower-cased, stripped strings equal, else values within 1e-6. Upstream
+// first tries Python's eval on both strings (where "^" is XOR) and then
+// latex2sympy; mathexpr parses both as math instead.
+func vlmevalkitEqual(answer, gold string) bool {
+	a, g := strings.TrimSpace(strings.ToLower(answer)), strings.TrimSpace(strings.ToLower(gold))
+	if a == g {
+		return true
+	}
+	ok, _ := mathexpr.Equal(g, a, mathexpr.VLMEvalKit())
+	return ok
+}

@@ -1,0 +1,142 @@
+package mathvision
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/vlmlab/harness/benchmarks/answer"
+	"github.com/vlmlab/harness/benchmarks/bench"
+	"github.com/vlmlab/harness/plugins/sdk"
+)
+
+// stageExtract names the leaderboard judge stage in judge keys.
+const stageExtract = "extract"
+
+// vlmevalkitFailMsg marks a failed API call in VLMEvalKit; a judge output
+// holding it is retried.
+const vlmevalkitFailMsg = "Failed to obtain answer via API."
+
+// Score scores responses; in the leaderboard profile it asks for judge
+// extractions where the prefetch fails (see sdk.Dataset). The official
+// profile never needs a judge.
+func (d *Dataset) Score(ctx context.Context, responses []sdk.Response, answers []sdk.JudgeAnswer) (*sdk.ScoreResult, error) {
+	byID, err := bench.IndexResponses(d.items, responses)
+	if err != nil {
+		return nil, fmt.Errorf("mathvision: %w", err)
+	}
+	rounds := bench.NewRounds(d.judge, answers)
+	results := make([]sdk.ItemResult, len(d.problems))
+	for i := range d.problems {
+		if i%64 == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
+		p := &d.problems[i]
+		r, has := byID[p.ID]
+		results[i] = d.scoreItem(rounds, p, r, has)
+	}
+	if pending := rounds.Pending(); len(pending) > 0 {
+		return &sdk.ScoreResult{Pending: pending}, nil
+	}
+	return &sdk.ScoreResult{Report: d.report(results)}, nil
+}
+
+func (d *Dataset) scoreItem(rounds *bench.Rounds, p *Problem, r sdk.Response, has bool) sdk.ItemResult {
+	res := sdk.ItemResult{ID: p.ID, Response: r.Text, Path: sdk.PathUnresolved}
+	text, reason := finalText(r, has)
+	if reason != "" {
+		res.Reason = reason
+		return res
+	}
+	if d.profile == sdk.ProfileOfficial {
+		res.Extracted = OfficialExtract(text)
+		res.Path, res.Hit = sdk.PathRule, OfficialHit(p, res.Extracted)
+		return res
+	}
+	if v, ok := Prefetch(p, text); ok {
+		res.Extracted, res.Path, res.Hit = v, sdk.PathRule, LeaderboardHit(p, v)
+		return res
+	}
+	out := rounds.Ask(p.ID, stageExtract, bench.VLMEvalKitRetries,
+		func(int) (string, string) { return "", LeaderboardPrompt(p.Query, text) },
+		func(s string) (string, bool) { return s, !strings.Contains(s, vlmevalkitFailMsg) })
+	switch {
+	case out.Waiting:
+		res.Reason = "waiting for the judge"
+	case out.NoJudge:
+		res.Reason = "rules found no answer and no judge is configured"
+	case !out.OK:
+		res.Reason = fmt.Sprintf("judge gave no usable answer in %d attempts (last: %q)", out.Attempts, clip(out.Last))
+	default:
+		res.Extracted, res.Path, res.Hit = out.Value, sdk.PathJudge, LeaderboardHit(p, out.Value)
+	}
+	return res
+}
+
+// finalText returns the text both scorers read: a response without reasoning
+// tags as it is (the upstream rules strip what they strip themselves), else
+// the final answer after the reasoning. reason says why there is none.
+func finalText(r sdk.Response, has bool) (text, reason string) {
+	switch {
+	case !has:
+		return "", "no response"
+	case r.Failed:
+		return "", "model failed: " + r.Error
+	}
+	t := answer.Inspect(r.Text)
+	switch t.Status {
+	case answer.Untagged:
+		return r.Text, ""
+	case answer.AnswerTag, answer.AfterThink:
+		return t.Final, ""
+	case answer.Empty:
+		return "", "empty response"
+	}
+	return "", "no final answer: " + t.Status.String()
+}
+
+// ScoreExtractions scores stored extractions (id → extracted answer) without
+// splitting responses or calling a judge: in the official profile an
+// extraction is a model_answer decided by [OfficialHit], in the leaderboard
+// profile VLMEvalKit's stored res decided by [LeaderboardHit]. Items without
+// an extraction are scored wrong.
+func (d *Dataset) ScoreExtractions(extractions map[string]string) (*sdk.Report, error) {
+	var unknown []string
+	for id := range extractions {
+		if _, ok := d.index[id]; !ok {
+			unknown = append(unknown, id)
+		}
+	}
+	if len(unknown) > 0 {
+		sort.Strings(unknown)
+		return nil, fmt.Errorf("mathvision: extractions for ids not in %s: %v", d.info.Path, unknown)
+	}
+	results := make([]sdk.ItemResult, len(d.problems))
+	for i := range d.problems {
+		p := &d.problems[i]
+		ext, ok := extractions[p.ID]
+		res := sdk.ItemResult{ID: p.ID, Extracted: ext, Path: sdk.PathRule}
+		switch {
+		case !ok:
+			res.Path, res.Reason = sdk.PathUnresolved, "no extraction"
+		case d.profile == sdk.ProfileOfficial:
+			res.Hit = OfficialHit(p, ext)
+		default:
+			res.Hit = LeaderboardHit(p, ext)
+		}
+		results[i] = res
+	}
+	return d.report(results), nil
+}
+
+// clip shortens long text for reasons and messages.
+func clip(s string) string {
+	r := []rune(s)
+	if len(r) > 80 {
+		return string(r[:77]) + "..."
+	}
+	return s
+}
