@@ -95,7 +95,13 @@ func strictProblem(e *Expr) error {
 	return nil
 }
 
+// plainOnly is the usual single reading, shared to save an allocation.
+var plainOnly = []reading{plainMarks}
+
 func readings(n node, o Options) []reading {
+	if !(o.AllowPercent && hasMark(n, '%')) && !(o.Degrees && hasMark(n, 'd')) {
+		return plainOnly
+	}
 	rs := []reading{plainMarks}
 	if o.AllowPercent && hasMark(n, '%') {
 		rs = append(rs, reading{pct: percentFrac, deg: one})
@@ -338,8 +344,8 @@ func (c *comparer) scalars(x, y node) (bool, error) {
 	}
 	valid, mismatch := 0, false
 	err := c.eachPoint(sortedVars(vars), func(env map[string]float64) (bool, error) {
-		fx, errx := (&evaluator{read: c.a, vars: env}).eval(x)
-		fy, erry := (&evaluator{read: c.b, vars: env}).eval(y)
+		fx, errx := (&evaluator{read: c.a, vars: env, fast: true}).eval(x)
+		fy, erry := (&evaluator{read: c.b, vars: env, fast: true}).eval(y)
 		if errx != nil || erry != nil {
 			return true, nil // outside a domain: try another point
 		}
@@ -370,8 +376,8 @@ func (c *comparer) proportional(dx, dy node, positive bool) (bool, error) {
 	}
 	k, haveK, valid, equal := 0.0, false, 0, true
 	err := c.eachPoint(sortedVars(vars), func(env map[string]float64) (bool, error) {
-		vx, errx := (&evaluator{read: c.a, vars: env}).eval(dx)
-		vy, erry := (&evaluator{read: c.b, vars: env}).eval(dy)
+		vx, errx := (&evaluator{read: c.a, vars: env, fast: true}).eval(dx)
+		vy, erry := (&evaluator{read: c.b, vars: env, fast: true}).eval(dy)
 		if errx != nil || erry != nil {
 			return true, nil
 		}

@@ -21,14 +21,20 @@ var (
 )
 
 // evaluator evaluates scalar nodes under a reading and variable values.
+// With fast set, literals enter as float64: at random points the result is
+// a float anyway, and big.Rat arithmetic would only cost time.
 type evaluator struct {
 	read reading
 	vars map[string]float64
+	fast bool
 }
 
 func (ev *evaluator) eval(n node) (num, error) {
 	switch n := n.(type) {
 	case *numNode:
+		if ev.fast {
+			return inexact(n.f), nil
+		}
 		return exact(n.v), nil
 	case *constNode:
 		switch n.name {

@@ -59,7 +59,7 @@ type lexer struct {
 // lex also reports whether the answer used loose notation: a unit that was
 // dropped, or a word separator (and, or, ;).
 func lex(s string) (toks []token, loose bool, err error) {
-	lx := &lexer{src: s}
+	lx := &lexer{src: s, toks: make([]token, 0, len(s)/2+2)}
 	if err := lx.run(0, len(s), false); err != nil {
 		return nil, false, err
 	}
@@ -181,9 +181,9 @@ func (lx *lexer) punct(i, end int) (int, error) {
 	}
 	switch c {
 	case '+', '-', '*', '/', '^', '_', '(', ')', '[', ']', '{', '}', ',', '|', '!', ':':
-		lx.emit(tOp, string(c), i)
+		lx.emit(tOp, s[i:i+1], i)
 	case '=', '<', '>':
-		lx.emit(tRel, string(c), i)
+		lx.emit(tRel, s[i:i+1], i)
 	case '%':
 		lx.emit(tPercent, "", i)
 	case ';':
@@ -473,7 +473,10 @@ var greekRunes = map[rune]string{'α': `\alpha`, 'β': `\beta`, 'γ': `\gamma`, 
 // words, with '/' between words, '^' and a number after a word, and braces
 // around words. A phrase anywhere else is left for the parser to refuse.
 func stripUnits(toks []token) (out []token, stripped bool) {
-	out = toks[:0:0]
+	if !hasWordOrDegree(toks) {
+		return toks, false
+	}
+	out = make([]token, 0, len(toks))
 	for i := 0; i < len(toks); {
 		if toks[i].is(tOp, "{") && i+2 < len(toks) && toks[i+1].kind == tDegree && toks[i+2].is(tOp, "}") {
 			out = append(out, toks[i+1]) // 69{degrees}, ^{\circ} without the ^
@@ -489,6 +492,15 @@ func stripUnits(toks []token) (out []token, stripped bool) {
 		i++
 	}
 	return out, stripped
+}
+
+func hasWordOrDegree(toks []token) bool {
+	for _, t := range toks {
+		if t.kind == tWord || t.kind == tDegree {
+			return true
+		}
+	}
+	return false
 }
 
 // unitPhraseEnd returns the end of the unit phrase starting at i (i if none).

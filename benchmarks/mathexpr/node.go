@@ -11,7 +11,10 @@ import (
 type node interface{ format(b *strings.Builder) }
 
 type (
-	numNode   struct{ v *big.Rat }  // exact literal
+	numNode   struct {
+		v *big.Rat // exact literal
+		f float64  // its float64 value, for evaluation at random points
+	}
 	constNode struct{ name string } // "pi", "e", "inf"
 	varNode   struct{ name string }
 	negNode   struct{ x node }

@@ -3,6 +3,7 @@ package mathexpr
 import (
 	"fmt"
 	"math/big"
+	"strconv"
 	"strings"
 )
 
@@ -533,7 +534,7 @@ func (p *parser) parseFunc(t token) (node, error) {
 	}
 	switch name {
 	case "lg":
-		name, base = "log", &numNode{v: big.NewRat(10, 1)}
+		name, base = "log", &numNode{v: big.NewRat(10, 1), f: 10}
 	case "abs":
 		name = "abs"
 	}
@@ -556,6 +557,9 @@ func isMinusOne(n node) bool {
 // numLiteral parses a decimal literal exactly ("0.1" is 1/10).
 func numLiteral(p *parser, t token) (node, error) {
 	text := strings.TrimSuffix(t.text, ".")
+	if v, f, ok := smallDecimal(text); ok {
+		return &numNode{v: v, f: f}, nil
+	}
 	if i := strings.IndexAny(text, "eE"); i >= 0 {
 		if exp := text[i+1:]; len(strings.TrimLeft(exp, "+-")) > 4 {
 			return nil, p.errorf(t, ErrRange, "exponent of %s", t.text)
@@ -565,5 +569,36 @@ func numLiteral(p *parser, t token) (node, error) {
 	if !ok {
 		return nil, p.errorf(t, ErrSyntax, "number %s", t.text)
 	}
-	return &numNode{v: v}, nil
+	f, _ := v.Float64()
+	return &numNode{v: v, f: f}, nil
+}
+
+var pow10 = [...]int64{1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18}
+
+// smallDecimal is the fast path of numLiteral for plain decimals of at most
+// 18 digits (almost every answer): no big.Rat string parsing.
+func smallDecimal(text string) (*big.Rat, float64, bool) {
+	var m int64
+	digits, scale, dot := 0, 0, false
+	for i := 0; i < len(text); i++ {
+		switch c := text[i]; {
+		case c == '.' && !dot:
+			dot = true
+		case isDigit(c):
+			m = m*10 + int64(c-'0')
+			if digits++; dot {
+				scale++
+			}
+		default:
+			return nil, 0, false
+		}
+	}
+	if digits == 0 || digits > 18 {
+		return nil, 0, false
+	}
+	f, err := strconv.ParseFloat(text, 64)
+	if err != nil {
+		return nil, 0, false
+	}
+	return big.NewRat(m, pow10[scale]), f, true
 }
