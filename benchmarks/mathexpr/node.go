@@ -11,7 +11,7 @@ import (
 type node interface{ format(b *strings.Builder) }
 
 type (
-	numNode   struct {
+	numNode struct {
 		v *big.Rat // exact literal
 		f float64  // its float64 value, for evaluation at random points
 	}
