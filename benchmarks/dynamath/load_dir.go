@@ -103,24 +103,8 @@ func loadVariantFile(f variantFile) ([]Problem, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%s: the key is not a seed number (expected \"1\" … \"%d\")", where, Seeds)
 		}
-		var rec map[string]json.RawMessage
-		if err := json.Unmarshal(e.Value, &rec); err != nil {
-			return nil, fmt.Errorf("%s: expected a record object {question, answer, image, answer_type, subject, level}", where)
-		}
 		p := Problem{ID: fmt.Sprintf("%d-v%d", qid, f.VarID), QID: qid, VarID: f.VarID}
-		fields := []struct {
-			name string
-			dst  *string
-		}{
-			{"question", &p.Question}, {"answer", &p.Answer}, {"answer_type", &p.AnswerType},
-			{"subject", &p.Subject}, {"level", &p.Level},
-		}
-		for _, fl := range fields {
-			if *fl.dst, err = stringField(rec, fl.name); err != nil {
-				return nil, fmt.Errorf("%s: %w", where, err)
-			}
-		}
-		image, err := stringField(rec, "image")
+		image, err := decodeRecord(e.Value, &p)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", where, err)
 		}
@@ -134,6 +118,44 @@ func loadVariantFile(f variantFile) ([]Problem, error) {
 		problems = append(problems, p)
 	}
 	return problems, nil
+}
+
+// variantRecord is one record of a variant file; a nil field is missing.
+type variantRecord struct {
+	Question   *string `json:"question"`
+	Answer     *string `json:"answer"`
+	Image      *string `json:"image"`
+	AnswerType *string `json:"answer_type"`
+	Subject    *string `json:"subject"`
+	Level      *string `json:"level"`
+}
+
+// decodeRecord fills p's text fields from a record and returns its image
+// path. Well-formed records take one decoding pass; a bad one is decoded
+// again field by field to say which field is wrong.
+func decodeRecord(raw json.RawMessage, p *Problem) (image string, err error) {
+	var r variantRecord
+	if json.Unmarshal(raw, &r) == nil && r.Question != nil && r.Answer != nil && r.Image != nil &&
+		r.AnswerType != nil && r.Subject != nil && r.Level != nil {
+		p.Question, p.Answer, p.AnswerType, p.Subject, p.Level = *r.Question, *r.Answer, *r.AnswerType, *r.Subject, *r.Level
+		return *r.Image, nil
+	}
+	var rec map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &rec); err != nil {
+		return "", fmt.Errorf("expected a record object {question, answer, image, answer_type, subject, level}")
+	}
+	for _, f := range []struct {
+		name string
+		dst  *string
+	}{
+		{"question", &p.Question}, {"answer", &p.Answer}, {"image", &image}, {"answer_type", &p.AnswerType},
+		{"subject", &p.Subject}, {"level", &p.Level},
+	} {
+		if *f.dst, err = stringField(rec, f.name); err != nil {
+			return "", err
+		}
+	}
+	return image, nil
 }
 
 // stringField returns a record's string field, with an error naming the field

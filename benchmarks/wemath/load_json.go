@@ -31,22 +31,10 @@ func loadJSON(ctx context.Context, path string, template bool) ([]Problem, error
 			}
 		}
 		where := fmt.Sprintf("%s: line %d: record %d", path, e.Line, i+1)
-		var rec map[string]json.RawMessage
-		if err := json.Unmarshal(e.Value, &rec); err != nil {
-			return nil, fmt.Errorf("%s: expected a record object {ID, key, question, option, answer, image_path, …}", where)
-		}
 		var p Problem
-		var option, image string
-		for _, f := range []struct {
-			name string
-			dst  *string
-		}{
-			{"ID", &p.Group}, {"key", &p.Key}, {"question", &p.Question}, {"option", &option},
-			{"answer", &p.Answer}, {"image_path", &image}, {"knowledge concept", &p.Concept},
-		} {
-			if *f.dst, err = stringField(rec, f.name); err != nil {
-				return nil, fmt.Errorf("%s: %w", where, err)
-			}
+		option, image, err := decodeRecord(e.Value, &p)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", where, err)
 		}
 		where = fmt.Sprintf("%s: line %d: record %d (ID %s, key %s)", path, e.Line, i+1, p.Group, p.Key)
 		if p.Choices, err = ParseOptions(option); err != nil {
@@ -68,3 +56,41 @@ func loadJSON(ctx context.Context, path string, template bool) ([]Problem, error
 	return problems, nil
 }
 
+// record is one testmini.json record; a nil field is missing.
+type record struct {
+	ID        *string `json:"ID"`
+	Key       *string `json:"key"`
+	Question  *string `json:"question"`
+	Option    *string `json:"option"`
+	Answer    *string `json:"answer"`
+	ImagePath *string `json:"image_path"`
+	Concept   *string `json:"knowledge concept"`
+}
+
+// decodeRecord fills p's text fields from a record and returns its option
+// string and image path. Well-formed records take one decoding pass; a bad
+// one is decoded again field by field to say which field is wrong.
+func decodeRecord(raw json.RawMessage, p *Problem) (option, image string, err error) {
+	var r record
+	if json.Unmarshal(raw, &r) == nil && r.ID != nil && r.Key != nil && r.Question != nil &&
+		r.Option != nil && r.Answer != nil && r.ImagePath != nil && r.Concept != nil {
+		p.Group, p.Key, p.Question, p.Answer, p.Concept = *r.ID, *r.Key, *r.Question, *r.Answer, *r.Concept
+		return *r.Option, *r.ImagePath, nil
+	}
+	var rec map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &rec); err != nil {
+		return "", "", fmt.Errorf("expected a record object {ID, key, question, option, answer, image_path, …}")
+	}
+	for _, f := range []struct {
+		name string
+		dst  *string
+	}{
+		{"ID", &p.Group}, {"key", &p.Key}, {"question", &p.Question}, {"option", &option},
+		{"answer", &p.Answer}, {"image_path", &image}, {"knowledge concept", &p.Concept},
+	} {
+		if *f.dst, err = stringField(rec, f.name); err != nil {
+			return "", "", err
+		}
+	}
+	return option, image, nil
+}
