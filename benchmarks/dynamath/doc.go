@@ -61,6 +61,12 @@
 //   - numbers are read with Python's float() grammar for ASCII text; digits
 //     of other scripts are not numbers here.
 //
+// mathexpr.DynaMath() (|a − b| ≤ 0.001 over parsed expressions) is not used
+// by either profile on purpose: it reads "3π/2" as 4.712 and "x = 2.5" as an
+// equation, where both DynaMath scorers read only the first space-separated
+// token and the number before the first π (transfer), and the published
+// numbers depend on that.
+//
 // Report: Worst Case Overall (the leaderboard number, per VLMEvalKit issue
 // #872: a seed counts only when all its variants are correct) and Average
 // Overall, both in percent (VLMEvalKit's score.csv holds fractions), with
