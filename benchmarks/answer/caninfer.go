@@ -135,9 +135,9 @@ func CanInfer(response string, choices Choices) (letter string, ok bool) {
 //     exactly one is (an empty option text is a substring of anything).
 //
 // Not reproduced: the VERBOSE-only branch that rejects a standalone "A" in
-// long answers (off by default upstream). Lower-casing uses Go's
-// strings.ToLower, which differs from Python's str.lower() only for a few
-// characters such as U+0130.
+// long answers (off by default upstream). Lower-casing follows Python's
+// str.lower() (full case mapping: İ becomes two characters, a word-final Σ
+// becomes ς).
 func CanInferAs(rev Revision, response string, choices Choices) (letter string, ok bool) {
 	if l, ok := canInferOption(rev, response, choices); ok {
 		return l, true
@@ -245,7 +245,7 @@ func canInferOption(rev Revision, response string, choices Choices) (string, boo
 }
 
 func canInferText(rev Revision, response string, choices Choices) (string, bool) {
-	lower := strings.ToLower(response)
+	lower := pyLower(response)
 	if rev >= Rev20250804 {
 		total := 0
 		for _, c := range choices {
@@ -257,7 +257,7 @@ func canInferText(rev Revision, response string, choices Choices) (string, bool)
 	}
 	found := ""
 	for _, c := range choices {
-		if strings.Contains(lower, strings.ToLower(c.Text)) {
+		if strings.Contains(lower, pyLower(c.Text)) {
 			if found != "" {
 				return "", false
 			}

@@ -65,6 +65,16 @@ func TestNormalize(t *testing.T) {
 	}
 }
 
+func TestPyLower(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"ABC", "abc"}, {"ΑΣ Σ ΣΑ aΣ.", "ας σ σα aς."}, {"İs", "i\u0307s"}, {"ÄÖ", "äö"},
+	} {
+		if got := pyLower(c.in); got != c.want {
+			t.Errorf("pyLower(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
+
 func TestPyIsFloat(t *testing.T) {
 	for _, c := range []struct {
 		in   string

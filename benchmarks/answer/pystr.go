@@ -26,6 +26,34 @@ func pyStrip(s string) string { return strings.TrimFunc(s, pyIsSpace) }
 // pyFields is Python's s.split() with no argument.
 func pyFields(s string) []string { return strings.FieldsFunc(s, pyIsSpace) }
 
+// pyLower is Python's str.lower(): Go's strings.ToLower plus the two
+// places where Python's full case mapping differs: U+0130 (İ) lowers to
+// "i\u0307", and a capital sigma at the end of a word lowers to final ς.
+func pyLower(s string) string {
+	if !strings.ContainsRune(s, 'İ') && !strings.ContainsRune(s, 'Σ') {
+		return strings.ToLower(s)
+	}
+	var b strings.Builder
+	prevLetter := false
+	for i, r := range s {
+		switch r {
+		case 'İ':
+			b.WriteString("i\u0307")
+		case 'Σ':
+			next, _ := utf8.DecodeRuneInString(s[i+len("Σ"):])
+			if prevLetter && !unicode.IsLetter(next) {
+				b.WriteRune('ς')
+			} else {
+				b.WriteRune('σ')
+			}
+		default:
+			b.WriteRune(unicode.ToLower(r))
+		}
+		prevLetter = unicode.IsLetter(r)
+	}
+	return b.String()
+}
+
 // pyIsFloat reports whether Python's float(s) would succeed: surrounding
 // whitespace, any Unicode decimal digits, underscores between digits, an
 // optional sign, decimal point and exponent, or inf/infinity/nan.
