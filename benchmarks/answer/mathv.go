@@ -93,7 +93,7 @@ func cutAfterFlag(s, flag string) string {
 
 // findMathAnswer is MATH-V's find_math_answer.
 func findMathAnswer(s string) string {
-	s = strings.ToLower(s)
+	s = pyLower(s)
 	s = strings.ReplaceAll(s, "{}", "")
 	ans := s
 	// re.findall('oxed{(.*)}', s, re.S)[-1]: greedy, so the single match runs

@@ -198,3 +198,32 @@ func FuzzSplit(f *testing.F) {
 		MathVRule(s)
 	})
 }
+
+// typicalResponse is a ~1 KB GRPO rollout in the trained format.
+var typicalResponse = "<think>" + strings.Repeat("The triangle has sides 3, 4 and 5, so it is a right triangle. ", 15) +
+	"</think>\n<answer>\\frac{3}{4}</answer>"
+
+// BenchmarkSplitStrict is the format gate of every rule-based GRPO reward;
+// with mathexpr.Equal it must stay far below 20 µs per ~1 KB response.
+func BenchmarkSplitStrict(b *testing.B) {
+	b.SetBytes(int64(len(typicalResponse)))
+	for b.Loop() {
+		if _, ok := SplitStrict(typicalResponse); !ok {
+			b.Fatal("no answer")
+		}
+	}
+}
+
+func BenchmarkInspect(b *testing.B) {
+	b.SetBytes(int64(len(typicalResponse)))
+	for b.Loop() {
+		Inspect(typicalResponse)
+	}
+}
+
+func BenchmarkCanInfer(b *testing.B) {
+	resp := strings.Repeat("The angle is the supplement of the one shown. ", 20) + "So the answer is (B)."
+	for b.Loop() {
+		CanInfer(resp, abcd)
+	}
+}
