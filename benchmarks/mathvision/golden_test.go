@@ -72,9 +72,17 @@ func TestOfficialGoldens(t *testing.T) {
 			}
 			found = append(found, d)
 		}
+		// Where every item agrees, the whole result.json must come out.
+		official := map[string]string{}
+		must(t, json.Unmarshal([]byte(readFile(t, filepath.Join(dir, "result.json"))), &official))
+		if agree == len(rows) {
+			if diff := cmp.Diff(official, ds.OfficialResult(res.Report)); diff != "" {
+				t.Errorf("%s: result.json (-official +ours):\n%s", model, diff)
+			}
+		}
 		rate := float64(agree) / float64(len(rows))
 		ourAll := res.Report.Score
-		theirAll := officialAll(t, filepath.Join(dir, "result.json"))
+		theirAll := officialAll(t, official["-all"])
 		t.Logf("%s: agreement %d/%d (%.2f%%), -all ours %.2f official %.2f", model, agree, len(rows), 100*rate, ourAll, theirAll)
 		if rate < 0.995 {
 			t.Errorf("%s: agreement %.2f%% < 99.5%%", model, 100*rate)
@@ -128,12 +136,10 @@ func readGoldenRows(t *testing.T, path string) []goldenRow {
 	return rows
 }
 
-// officialAll reads the "-all" percentage of a result.json ("436/3040=14.34%").
-func officialAll(t *testing.T, path string) float64 {
+// officialAll reads the percentage of a result.json entry ("436/3040=14.34%").
+func officialAll(t *testing.T, entry string) float64 {
 	t.Helper()
-	var res map[string]string
-	must(t, json.Unmarshal([]byte(readFile(t, path)), &res))
-	_, pct, _ := strings.Cut(res["-all"], "=")
+	_, pct, _ := strings.Cut(entry, "=")
 	v, err := strconv.ParseFloat(strings.TrimSuffix(pct, "%"), 64)
 	must(t, err)
 	return v
@@ -182,5 +188,3 @@ func writeDisagreements(t *testing.T, ds []disagreement) {
 	}
 	must(t, os.WriteFile(disagreementsFile, []byte(b.String()), 0o644))
 }
-
-var _ = cmp.Diff

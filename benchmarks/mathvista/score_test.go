@@ -287,3 +287,36 @@ func TestJudgePromptsMatchUpstream(t *testing.T) {
 		}
 	}
 }
+
+func TestScoreExtractions(t *testing.T) {
+	tests := []struct {
+		profile string
+		want    map[string]bool
+	}{
+		// VLMEvalKit's stored res: "14.0" is no int, list never hits.
+		{sdk.ProfileLeaderboard, map[string]bool{"1": true, "2": false, "3": true, "5": false}},
+		// Official normalisation: int(float("14.0")), lists compared as text.
+		{sdk.ProfileOfficial, map[string]bool{"1": true, "2": true, "3": true, "5": true}},
+	}
+	for _, tt := range tests {
+		ds := loadMini(t, tt.profile, "")
+		rep, err := ds.ScoreExtractions(map[string]string{"1": "B", "2": "14.0", "3": "1.5", "5": "[2014, 2016]"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]bool{}
+		for _, it := range rep.Items {
+			if _, ok := tt.want[it.ID]; ok {
+				got[it.ID] = it.Hit
+			} else if it.Path != sdk.PathUnresolved || it.Reason != "no extraction" {
+				t.Errorf("%s: item %s without extraction: %+v", tt.profile, it.ID, it)
+			}
+		}
+		if diff := cmp.Diff(tt.want, got); diff != "" {
+			t.Errorf("%s hits (-want +got):\n%s", tt.profile, diff)
+		}
+		if _, err := ds.ScoreExtractions(map[string]string{"77": "1"}); err == nil || !strings.Contains(err.Error(), "[77]") {
+			t.Errorf("unknown pid: %v", err)
+		}
+	}
+}

@@ -1,0 +1,95 @@
+package mathvision
+
+import (
+	"context"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/vlmlab/harness/internal/testenv"
+	"github.com/vlmlab/harness/plugins/sdk"
+)
+
+func loadReal(t testing.TB, profile string) *Dataset {
+	t.Helper()
+	ds, err := Load(context.Background(), sdk.LoadRequest{Path: testenv.SharedPath(t, "data", "mathvision"), Profile: profile})
+	must(t, err)
+	return ds
+}
+
+// modelAnswer is the gold answer as a model would write it: id 2830's gold
+// lost the "\f" of "\frac" to a form feed, a model writes \frac.
+func modelAnswer(p *Problem) string {
+	return strings.ReplaceAll(p.Answer, "\x0c", `\f`)
+}
+
+// correctResponses answers every item right: the option letter, or the
+// gold answer, in the answer tag of a reasoning response.
+func correctResponses(ds *Dataset) []sdk.Response {
+	var rs []sdk.Response
+	for _, p := range ds.Problems() {
+		final := modelAnswer(&p)
+		if p.IsMultiChoice() {
+			final = "(" + p.Answer + ")"
+		}
+		rs = append(rs, sdk.Response{ItemID: p.ID, Text: "<think>Working it out.</think><answer>" + final + "</answer>"})
+	}
+	return rs
+}
+
+// wrongResponses answers every item wrong: another letter, or a number no
+// gold answer equals.
+func wrongResponses(ds *Dataset) []sdk.Response {
+	var rs []sdk.Response
+	for _, p := range ds.Problems() {
+		final := "987654321"
+		if p.IsMultiChoice() {
+			final = "(A)"
+			if p.Answer == "A" {
+				final = "(B)"
+			}
+		}
+		rs = append(rs, sdk.Response{ItemID: p.ID, Text: "<think>Guessing.</think><answer>" + final + "</answer>"})
+	}
+	return rs
+}
+
+func missed(rep *sdk.Report, hit bool) []string {
+	var out []string
+	for _, it := range rep.Items {
+		if it.Hit == hit {
+			out = append(out, it.ID)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+func TestRealDataCorrectAndWrong(t *testing.T) {
+	tests := []struct {
+		profile    string
+		wantMisses []string
+	}{
+		{sdk.ProfileLeaderboard, leaderboardUnreachable},
+		{sdk.ProfileOfficial, officialUnreachable},
+	}
+	for _, tt := range tests {
+		t.Run(tt.profile, func(t *testing.T) {
+			ds := loadReal(t, tt.profile)
+			res, err := ds.Score(context.Background(), correctResponses(ds), nil)
+			must(t, err)
+			if res.Report == nil {
+				t.Fatalf("%d items need the judge", len(res.Pending))
+			}
+			if diff := cmp.Diff(tt.wantMisses, missed(res.Report, false)); diff != "" {
+				t.Errorf("missed items (-want +got):\n%s", diff)
+			}
+			res, err = ds.Score(context.Background(), wrongResponses(ds), nil)
+			must(t, err)
+			if res.Report == nil || res.Report.Score != 0 {
+				t.Errorf("wrong answers hit %v", missed(res.Report, true))
+			}
+		})
+	}
+}
