@@ -2,6 +2,7 @@ package mathvision
 
 import (
 	"context"
+	"os"
 	"sort"
 	"strings"
 	"testing"
@@ -91,5 +92,31 @@ func TestRealDataCorrectAndWrong(t *testing.T) {
 				t.Errorf("wrong answers hit %v", missed(res.Report, true))
 			}
 		})
+	}
+}
+
+// testmini.jsonl (304 items, a subset of test) is refused as the benchmark
+// and loads as a partial run when asked; its images are on disk.
+func TestRealTestmini(t *testing.T) {
+	path := testenv.SharedPath(t, "data", "mathvision", "testmini.jsonl")
+	_, err := Load(context.Background(), sdk.LoadRequest{Path: path})
+	if want := path + ": mathvision has 304 items, the benchmark has 3040; pass --allow-partial to score a subset (the report will say partial)"; err == nil || err.Error() != want {
+		t.Fatalf("error %v, want %s", err, want)
+	}
+	ds, err := Load(context.Background(), sdk.LoadRequest{Path: path, AllowPartial: true, Profile: sdk.ProfileOfficial})
+	must(t, err)
+	if info := ds.Info(); !info.Partial || info.Count != 304 {
+		t.Errorf("info %+v", info)
+	}
+	for _, it := range ds.Items() {
+		if _, err := os.Stat(it.Prompt[0].Image.Path); err != nil {
+			t.Errorf("item %s: %v", it.ID, err)
+			break
+		}
+	}
+	res, err := ds.Score(context.Background(), correctResponses(ds), nil)
+	must(t, err)
+	if r := res.Report; !r.Dataset.Partial || r.Score != 100 {
+		t.Errorf("partial %v, score %v", r.Dataset.Partial, r.Score)
 	}
 }
