@@ -164,6 +164,7 @@ var equalCases = []equalCase{
 	{`\ln(x^2)`, `2\ln x`, reward, true, nil},
 	{`\sqrt{x-10}`, `\sqrt{x-10}+0`, reward, true, nil},
 	{`\log(x)`, `\ln(x)`, reward, true, nil},
+	{"sec(x)", `\frac{1}{\cos x}`, reward, true, nil},
 
 	// equations
 	{"y = 2x+1", "y=1+2x", reward, true, nil},

@@ -428,12 +428,12 @@ func (lx *lexer) word(w string, pos int, text bool) error {
 	return nil
 }
 
-var plainFuncs = map[string]bool{"sin": true, "cos": true, "tan": true, "cot": true, "csc": true,
+var plainFuncs = map[string]bool{"sin": true, "cos": true, "tan": true, "cot": true, "sec": true, "csc": true,
 	"arcsin": true, "arccos": true, "arctan": true, "sinh": true, "cosh": true, "tanh": true,
 	"ln": true, "log": true, "exp": true, "abs": true}
 
 // funcPrefixes split "sinx" into sin x; longest names first.
-var funcPrefixes = []string{"arcsin", "arccos", "arctan", "sinh", "cosh", "tanh", "sin", "cos", "tan", "cot", "csc", "log", "exp", "ln"}
+var funcPrefixes = []string{"arcsin", "arccos", "arctan", "sinh", "cosh", "tanh", "sin", "cos", "tan", "cot", "sec", "csc", "log", "exp", "ln"}
 
 var degreeWords = map[string]bool{"degree": true, "degrees": true, "deg": true}
 
