@@ -135,6 +135,9 @@ var equalCases = []equalCase{
 	{`5\text{ cm}`, "5", exactOpts, true, nil},
 	{`5 \mathrm{cm}^2`, "5", exactOpts, true, nil},
 	{"12 m^2", "12", exactOpts, false, nil}, // one-letter m is a variable
+	{`12\,\mathrm{m}^2`, "12", exactOpts, true, nil},
+	{`3\text{ s}`, "3", exactOpts, true, nil},
+	{`\text{A}`, "A", exactOpts, true, nil},
 	{"60 km/h", "60", exactOpts, true, nil},
 	{`8\sqrt{3}{squareinches}`, `8\sqrt{3}`, exactOpts, true, nil},
 	{`\frac{3}{4}\pi{inches}`, `0.75\pi`, exactOpts, true, nil},

@@ -405,7 +405,7 @@ func (lx *lexer) word(w string, pos int, text bool) error {
 	case plainFuncs[lw]:
 		lx.emit(tFunc, lw, pos)
 		return nil
-	case len(w) >= 2 && (text || unitWords[lw]):
+	case len(w) >= 2 && (text || unitWords[lw]), text && textUnitLetters[w]:
 		lx.emit(tWord, lw, pos)
 		return nil
 	}
@@ -434,6 +434,11 @@ var plainFuncs = map[string]bool{"sin": true, "cos": true, "tan": true, "cot": t
 
 // funcPrefixes split "sinx" into sin x; longest names first.
 var funcPrefixes = []string{"arcsin", "arccos", "arctan", "sinh", "cosh", "tanh", "sin", "cos", "tan", "cot", "sec", "csc", "log", "exp", "ln"}
+
+// textUnitLetters are one-letter units recognised only in text mode:
+// 5\,\mathrm{m}^2, 3\text{ s}. In math mode a single letter is a variable.
+var textUnitLetters = map[string]bool{"m": true, "g": true, "s": true, "l": true, "L": true, "h": true,
+	"K": true, "N": true, "J": true, "W": true, "V": true}
 
 var degreeWords = map[string]bool{"degree": true, "degrees": true, "deg": true}
 
