@@ -340,7 +340,9 @@ func (c *comparer) scalars(x, y node) (bool, error) {
 		return c.numbersEqual(vx, vy), nil
 	}
 	if !c.opts.Symbolic {
-		return false, nil
+		// the same tree is the same expression (\text{A} and A), except
+		// where latex2sympy would fail to evaluate symbols at all
+		return !c.opts.StrictNotation && format(x) == format(y), nil
 	}
 	valid, mismatch := 0, false
 	err := c.eachPoint(sortedVars(vars), func(env map[string]float64) (bool, error) {

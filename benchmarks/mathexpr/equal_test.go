@@ -138,6 +138,8 @@ var equalCases = []equalCase{
 	{`12\,\mathrm{m}^2`, "12", exactOpts, true, nil},
 	{`3\text{ s}`, "3", exactOpts, true, nil},
 	{`\text{A}`, "A", exactOpts, true, nil},
+	{"x+1", "(x)+1", exactOpts, true, nil},
+	{"x+1", "1+x", exactOpts, false, nil},
 	{"60 km/h", "60", exactOpts, true, nil},
 	{`8\sqrt{3}{squareinches}`, `8\sqrt{3}`, exactOpts, true, nil},
 	{`\frac{3}{4}\pi{inches}`, `0.75\pi`, exactOpts, true, nil},

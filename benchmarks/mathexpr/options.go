@@ -21,7 +21,8 @@ type Options struct {
 	// Symbolic compares expressions with free variables by evaluating both
 	// at random points (6 valid points out of at most 24 tries, variables
 	// drawn from [-4,-0.25] ∪ [0.25,4] ∪ [5,25]). Without it an expression
-	// with variables equals only an identical string.
+	// with variables equals only one that parses to the same tree
+	// (StrictNotation: only an identical string).
 	Symbolic bool
 	// StrictNotation refuses (with ErrUnsupported) what latex2sympy cannot
 	// read in MATH-V's official scorer: units, percent and degree marks, bare
