@@ -4,34 +4,32 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"sync/atomic"
 )
 
 // fanOut runs job(ctx, i) for every i in [0, n) on at most workers
 // goroutines. Once ctx ends it hands out no more work and returns the indices
-// it never handed out, so the caller can report them failed.
+// it never handed out, so the caller can report them failed. Workers claim
+// indices from a shared counter rather than a channel: no feeder goroutine to
+// wake per item, which at loopback speed is a measurable share of the work.
 func fanOut(ctx context.Context, n, workers int, job func(ctx context.Context, i int)) (skipped []int) {
-	next := make(chan int)
+	var next atomic.Int64
 	var wg sync.WaitGroup
 	for range min(workers, n) {
 		wg.Go(func() {
-			for i := range next {
+			for ctx.Err() == nil {
+				i := int(next.Add(1) - 1)
+				if i >= n {
+					return
+				}
 				job(ctx, i)
 			}
 		})
 	}
-	for i := range n {
-		if ctx.Err() != nil {
-			skipped = append(skipped, i)
-			continue
-		}
-		select {
-		case next <- i:
-		case <-ctx.Done():
-			skipped = append(skipped, i)
-		}
-	}
-	close(next)
 	wg.Wait()
+	for i := int(min(next.Load(), int64(n))); i < n; i++ {
+		skipped = append(skipped, i)
+	}
 	return skipped
 }
 
