@@ -47,10 +47,14 @@ var dynaMathSeeds = []struct {
 func dynaMathSeedCount(n int) int { return max(2, n/5) }
 
 // writeDynaMath writes eval/dynamath: seeds.json (one instance per seed),
-// variant1.json … variant10.json (qid -> record), and the images. Every
-// variant file's images live in their own folder, variant<k>/image/, as
-// the official trial<k>/image/ folders do; the record's image path is
-// relative to the suite folder, so it names that folder.
+// variant1.json … variant10.json (qid -> record), and the images. As in
+// the official repository, every record's image is "image/image<qid>.png",
+// relative to its variant's folder (variant<k>/, the official trial<k>/;
+// the suite folder itself for seeds.json).
+//
+// The qids are plain numbers, unlike the "synth-" ids of the other suites:
+// DynaMath's scoring matches variants to seeds by numeric qid (VLMEvalKit
+// needs index == qid), and the evaluator refuses anything else.
 func (g *generator) writeDynaMath(ctx context.Context, n int) (SuiteManifest, error) {
 	const dir = "eval/dynamath"
 	seeds := dynaMathSeedCount(n)
@@ -58,16 +62,16 @@ func (g *generator) writeDynaMath(ctx context.Context, n int) (SuiteManifest, er
 	const instances = dynaMathVariants + 1
 	recs, err := parallel(ctx, g.workers, seeds*instances, func(j int) (dynaMathRecord, error) {
 		seed, k := j/instances, j%instances
-		qid := padID("synth", seed+1, seeds)
 		rec, img, err := g.dynaMathInstance(seed, k)
 		if err != nil {
-			return dynaMathRecord{}, fmt.Errorf("seed %s variant %d: %w", qid, k, err)
+			return dynaMathRecord{}, fmt.Errorf("seed %d variant %d: %w", seed+1, k, err)
 		}
-		rec.Image = "image/" + qid + ".png"
+		rec.Image = "image/image" + strconv.Itoa(seed+1) + ".png"
+		folder := dir
 		if k > 0 {
-			rec.Image = "variant" + strconv.Itoa(k) + "/" + rec.Image
+			folder += "/variant" + strconv.Itoa(k)
 		}
-		if err := g.tree.image(dir+"/"+rec.Image, img); err != nil {
+		if err := g.tree.image(folder+"/"+rec.Image, img); err != nil {
 			return dynaMathRecord{}, err
 		}
 		return rec, nil
@@ -77,9 +81,9 @@ func (g *generator) writeDynaMath(ctx context.Context, n int) (SuiteManifest, er
 	}
 	files := []string{"seeds.json"}
 	for k := 0; k < instances; k++ {
-		m := make(map[string]dynaMathRecord, seeds)
+		var m orderedObject // qids in numeric order, as in the official files
 		for s := 0; s < seeds; s++ {
-			m[padID("synth", s+1, seeds)] = recs[s*instances+k]
+			m.add(strconv.Itoa(s+1), recs[s*instances+k])
 		}
 		name := "seeds.json"
 		if k > 0 {
@@ -92,8 +96,10 @@ func (g *generator) writeDynaMath(ctx context.Context, n int) (SuiteManifest, er
 	}
 	return g.writeSuiteManifest(SuiteManifest{
 		Benchmark: "dynamath", Dir: dir, Items: seeds * dynaMathVariants,
-		Layout: "DynaMath/DynaMath dataset/dataset.json (seeds.json) + samples and result/10trials/trial<k>/dataset.json (variant<k>.json); images under variant<k>/image/",
+		Layout: "DynaMath/DynaMath dataset/dataset.json (seeds.json) + samples and result/10trials/trial<k>/dataset.json (variant<k>.json, images under variant<k>/image/)",
 		Files:  files,
+		Note: "Synthetic toy-world items in the benchmark's official record layout; not the benchmark. " +
+			"qids are plain numbers because DynaMath scoring needs them; this file and the folder say the suite is synthetic. Score with allow-partial.",
 	})
 }
 

@@ -142,7 +142,7 @@ func prepareOut(out string) error {
 		}
 		return nil
 	case err != nil:
-		return fmt.Errorf("output folder %s: %w", out, err)
+		return fmt.Errorf("output folder %s cannot be used: %w", out, err)
 	case !st.IsDir():
 		return fmt.Errorf("output folder %s is a file; give a folder path", out)
 	}

@@ -37,7 +37,7 @@ const (
 	mathVerseWOChoice   = "Please directly answer the question and provide the correct option letter, e.g., A, B, C, D."
 	mathVerseCoTFree    = "Please first conduct reasoning, and then answer the question and provide the final value, e.g., 1, 2.5, 300, at the end."
 	mathVerseCoTChoice  = "Please first conduct reasoning, and then answer the question and provide the correct option letter, e.g., A, B, C, D, at the end."
-	mathVerseVisionOnly = "According to the question shown in the image, please"
+	mathVerseVisionOnly = "According to the question shown in the image,"
 )
 
 var mathVerseKinds = []Kind{KindTriangle, KindRightTriangle, KindRectangle}

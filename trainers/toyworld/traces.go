@@ -84,19 +84,23 @@ var (
 )
 
 // pseudoThink builds a long, hesitant trace around the expert steps. It
-// always carries aha words: a closing "I should confirm", plus doubts, and
-// about half the time a wrong answer that is noticed and taken back.
+// always carries aha words: at least one doubt, a closing "I should
+// confirm", and about half the time a wrong answer that is noticed and taken
+// back.
 func pseudoThink(rng *rand.Rand, q Question, p Posed) string {
 	var b []string
 	b = append(b, pick(rng, pseudoOpenings))
-	for _, step := range q.Steps {
+	doubted := false
+	for i, step := range q.Steps {
 		said := step
 		if rng.IntN(3) == 0 {
 			said = pick(rng, pseudoPrefixes) + lowerFirst(step)
 		}
 		b = append(b, said)
-		if rng.IntN(2) == 0 {
+		// At least one doubt per trace: the last step gets one if none came before.
+		if rng.IntN(2) == 0 || (!doubted && i == len(q.Steps)-1) {
 			b = append(b, pick(rng, pseudoDoubts), "Going over it again: "+lowerFirst(step))
+			doubted = true
 		}
 	}
 	if wrong, ok := wrongAnswer(rng, q, p); ok && rng.IntN(2) == 0 {

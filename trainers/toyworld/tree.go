@@ -241,3 +241,39 @@ func padID(prefix string, i, n int) string {
 	s := itoa(i)
 	return prefix + "-" + strings.Repeat("0", max(0, w-len(s))) + s
 }
+
+// orderedObject is a JSON object whose members keep the order they were
+// added in (Go sorts map keys as strings: "1", "10", "2").
+type orderedObject struct {
+	keys []string
+	vals []any
+}
+
+func (o *orderedObject) add(key string, v any) {
+	o.keys = append(o.keys, key)
+	o.vals = append(o.vals, v)
+}
+
+// MarshalJSON writes the members in order; the encoder indents the result.
+func (o orderedObject) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	buf.WriteByte('{')
+	for i, k := range o.keys {
+		if i > 0 {
+			buf.WriteByte(',')
+		}
+		kb, err := json.Marshal(k)
+		if err != nil {
+			return nil, err
+		}
+		vb, err := json.Marshal(o.vals[i])
+		if err != nil {
+			return nil, fmt.Errorf("member %q: %w", k, err)
+		}
+		buf.Write(kb)
+		buf.WriteByte(':')
+		buf.Write(vb)
+	}
+	buf.WriteByte('}')
+	return buf.Bytes(), nil
+}
