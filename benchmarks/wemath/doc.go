@@ -60,7 +60,7 @@
 // Partial files (AllowPartial) follow VLMEvalKit's merge: groups are joined
 // on their step-1 item, so a group without it is left out; another absent
 // member counts as neither right nor wrong, which can leave the group in no
-// category. Because 525 is hard-coded, Score = (525 − 0.5·IG − RM − IK)/525
-// then credits every left-out group as if it were mastered: a partial score
-// is an upper bound, not comparable with full-file scores.
+// category. Scores and rates divide by the groups present (525 on the full
+// file, as VLMEvalKit hard-codes); VLMEvalKit's constant 525 would credit
+// every left-out group as mastered, so an empty file would score 100.
 package wemath

@@ -29,12 +29,17 @@ type FourDimensional struct {
 	RMStrict int // composite right, some sub wrong
 	CMLoose  int // composite right, some sub right
 	RMLoose  int // composite right, all subs wrong
+	// N is the number of groups scored, the denominator of the scores and
+	// rates: 525 on the full file, as VLMEvalKit hard-codes. On a partial
+	// file it is the groups present, not 525: VLMEvalKit's formula would
+	// credit every absent group as mastered (an empty file scores 100).
+	N int
 }
 
 // Classify counts the groups into the four dimensions exactly as the pandas
 // conditions do (== True / == False, so a Missing mark matches neither).
 func Classify(groups []GroupMarks) FourDimensional {
-	var f FourDimensional
+	f := FourDimensional{N: len(groups)}
 	for _, g := range groups {
 		all, any, allWrong, anyWrong := true, false, true, false
 		for _, m := range g.Subs {
@@ -69,19 +74,22 @@ func Classify(groups []GroupMarks) FourDimensional {
 	return f
 }
 
-// Score is VLMEvalKit's final score in percent: (525 − 0.5·IG − RM − IK)/525
-// with the hard-coded 525 groups. On the full file it equals
-// (CM + 0.5·IG)/525; a group absent from a partial file falls in no category
-// and therefore counts here as if it were mastered.
-func score(ig, rm, ik int) float64 {
-	return 100 * (Groups - 0.5*float64(ig) - float64(rm) - float64(ik)) / Groups
+// score is VLMEvalKit's final score in percent, (N − 0.5·IG − RM − IK)/N,
+// which on the full file (N = 525) equals (CM + 0.5·IG)/525. A group left in
+// no category (a member missing from a partial file) still counts in N as
+// neither lost nor won, as in VLMEvalKit.
+func score(n, ig, rm, ik int) float64 {
+	if n == 0 {
+		return 0
+	}
+	return 100 * (float64(n) - 0.5*float64(ig) - float64(rm) - float64(ik)) / float64(n)
 }
 
 // ScoreStrict is Score (Strict), the leaderboard number, in percent.
-func (f FourDimensional) ScoreStrict() float64 { return score(f.IG, f.RMStrict, f.IK) }
+func (f FourDimensional) ScoreStrict() float64 { return score(f.N, f.IG, f.RMStrict, f.IK) }
 
 // ScoreLoose is Score (Loose) in percent.
-func (f FourDimensional) ScoreLoose() float64 { return score(f.IG, f.RMLoose, f.IK) }
+func (f FourDimensional) ScoreLoose() float64 { return score(f.N, f.IG, f.RMLoose, f.IK) }
 
 // rmRate is RM/(CM+RM) in percent, 0 when both are 0 (VLMEvalKit would
 // divide by zero there).

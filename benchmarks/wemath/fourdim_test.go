@@ -20,23 +20,23 @@ func TestClassifyOneGroup(t *testing.T) {
 		multi Mark
 		want  FourDimensional
 	}{
-		{"2-step all right", []Mark{R, R}, R, FourDimensional{CMStrict: 1, CMLoose: 1}},
-		{"2-step one sub wrong, composite right", []Mark{R, W}, R, FourDimensional{RMStrict: 1, CMLoose: 1}},
-		{"2-step subs wrong, composite right", []Mark{W, W}, R, FourDimensional{RMStrict: 1, RMLoose: 1}},
-		{"2-step subs right, composite wrong", []Mark{R, R}, W, FourDimensional{IG: 1}},
-		{"2-step a sub wrong, composite wrong", []Mark{W, R}, W, FourDimensional{IK: 1}},
-		{"2-step all wrong", []Mark{W, W}, W, FourDimensional{IK: 1}},
-		{"3-step all right", []Mark{R, R, R}, R, FourDimensional{CMStrict: 1, CMLoose: 1}},
-		{"3-step two subs wrong, composite right", []Mark{W, R, W}, R, FourDimensional{RMStrict: 1, CMLoose: 1}},
-		{"3-step all subs wrong, composite right", []Mark{W, W, W}, R, FourDimensional{RMStrict: 1, RMLoose: 1}},
-		{"3-step subs right, composite wrong", []Mark{R, R, R}, W, FourDimensional{IG: 1}},
-		{"3-step last sub wrong, composite wrong", []Mark{R, R, W}, W, FourDimensional{IK: 1}},
+		{"2-step all right", []Mark{R, R}, R, FourDimensional{N: 1, CMStrict: 1, CMLoose: 1}},
+		{"2-step one sub wrong, composite right", []Mark{R, W}, R, FourDimensional{N: 1, RMStrict: 1, CMLoose: 1}},
+		{"2-step subs wrong, composite right", []Mark{W, W}, R, FourDimensional{N: 1, RMStrict: 1, RMLoose: 1}},
+		{"2-step subs right, composite wrong", []Mark{R, R}, W, FourDimensional{N: 1, IG: 1}},
+		{"2-step a sub wrong, composite wrong", []Mark{W, R}, W, FourDimensional{N: 1, IK: 1}},
+		{"2-step all wrong", []Mark{W, W}, W, FourDimensional{N: 1, IK: 1}},
+		{"3-step all right", []Mark{R, R, R}, R, FourDimensional{N: 1, CMStrict: 1, CMLoose: 1}},
+		{"3-step two subs wrong, composite right", []Mark{W, R, W}, R, FourDimensional{N: 1, RMStrict: 1, CMLoose: 1}},
+		{"3-step all subs wrong, composite right", []Mark{W, W, W}, R, FourDimensional{N: 1, RMStrict: 1, RMLoose: 1}},
+		{"3-step subs right, composite wrong", []Mark{R, R, R}, W, FourDimensional{N: 1, IG: 1}},
+		{"3-step last sub wrong, composite wrong", []Mark{R, R, W}, W, FourDimensional{N: 1, IK: 1}},
 		// Missing marks behave as NaN in pandas: == True and == False both fail.
-		{"missing composite: no category", []Mark{R, R}, M, FourDimensional{}},
-		{"missing sub, other right, composite right: loose CM only", []Mark{R, M}, R, FourDimensional{CMLoose: 1}},
-		{"missing sub, other wrong, composite right: strict RM only", []Mark{W, M}, R, FourDimensional{RMStrict: 1}},
-		{"missing sub, other right, composite wrong: nothing", []Mark{R, M}, W, FourDimensional{}},
-		{"missing sub, other wrong, composite wrong: IK", []Mark{W, M}, W, FourDimensional{IK: 1}},
+		{"missing composite: no category", []Mark{R, R}, M, FourDimensional{N: 1}},
+		{"missing sub, other right, composite right: loose CM only", []Mark{R, M}, R, FourDimensional{N: 1, CMLoose: 1}},
+		{"missing sub, other wrong, composite right: strict RM only", []Mark{W, M}, R, FourDimensional{N: 1, RMStrict: 1}},
+		{"missing sub, other right, composite wrong: nothing", []Mark{R, M}, W, FourDimensional{N: 1}},
+		{"missing sub, other wrong, composite wrong: IK", []Mark{W, M}, W, FourDimensional{N: 1, IK: 1}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			got := Classify([]GroupMarks{{Group: "g", Subs: c.subs, Multi: c.multi}})
@@ -69,7 +69,7 @@ func TestClassifyFull(t *testing.T) {
 		t.Fatalf("%d groups", len(groups))
 	}
 	f := Classify(groups)
-	want := FourDimensional{IK: 110, IG: 110, CMStrict: 150, RMStrict: 155, CMLoose: 240, RMLoose: 65}
+	want := FourDimensional{N: 525, IK: 110, IG: 110, CMStrict: 150, RMStrict: 155, CMLoose: 240, RMLoose: 65}
 	if diff := cmp.Diff(want, f); diff != "" {
 		t.Fatalf("(-want +got):\n%s", diff)
 	}
@@ -89,14 +89,18 @@ func TestClassifyFull(t *testing.T) {
 	}
 }
 
-// With groups left out, the hard-coded 525 credits them: an empty result
-// scores 100, as VLMEvalKit's formula does.
-func TestScoreCreditsAbsentGroups(t *testing.T) {
-	if got := Classify(nil).ScoreStrict(); got != 100 {
-		t.Errorf("no groups: Score (Strict) = %v, want 100", got)
+// A partial file is scored over the groups it has: VLMEvalKit's hard-coded
+// 525 would credit every absent group as mastered (an empty file scoring 100).
+func TestScoreOverGroupsPresent(t *testing.T) {
+	if got := Classify(nil).ScoreStrict(); got != 0 {
+		t.Errorf("no groups: Score (Strict) = %v, want 0", got)
 	}
 	one := Classify([]GroupMarks{{Subs: []Mark{W, W}, Multi: W}})
-	if got, want := one.ScoreStrict(), 100*524.0/525; math.Abs(got-want) > 1e-9 {
-		t.Errorf("one IK group: Score (Strict) = %v, want %v", got, want)
+	if got := one.ScoreStrict(); got != 0 {
+		t.Errorf("one IK group: Score (Strict) = %v, want 0", got)
+	}
+	two := Classify([]GroupMarks{{Subs: []Mark{W, W}, Multi: W}, {Subs: []Mark{R, R}, Multi: W}})
+	if got, want := two.ScoreStrict(), 25.0; math.Abs(got-want) > 1e-9 {
+		t.Errorf("IK + IG: Score (Strict) = %v, want %v", got, want)
 	}
 }

@@ -67,14 +67,14 @@ func (d *Dataset) report(results []sdk.ItemResult) *sdk.Report {
 	rep.Score = f.ScoreStrict()
 	rep.Metrics = []sdk.Metric{
 		{Name: MetricScoreStrict, Value: f.ScoreStrict()},
-		{Name: metricIK[0], Value: bench.Percent(float64(f.IK), Groups)},
-		{Name: metricIG[0], Value: bench.Percent(float64(f.IG), Groups)},
-		{Name: metricCM[0], Value: bench.Percent(float64(f.CMStrict), Groups)},
+		{Name: metricIK[0], Value: bench.Percent(float64(f.IK), f.N)},
+		{Name: metricIG[0], Value: bench.Percent(float64(f.IG), f.N)},
+		{Name: metricCM[0], Value: bench.Percent(float64(f.CMStrict), f.N)},
 		{Name: metricRM[0], Value: rmRate(f.CMStrict, f.RMStrict)},
 		{Name: MetricScoreLoose, Value: f.ScoreLoose()},
-		{Name: metricIK[1], Value: bench.Percent(float64(f.IK), Groups)},
-		{Name: metricIG[1], Value: bench.Percent(float64(f.IG), Groups)},
-		{Name: metricCM[1], Value: bench.Percent(float64(f.CMLoose), Groups)},
+		{Name: metricIK[1], Value: bench.Percent(float64(f.IK), f.N)},
+		{Name: metricIG[1], Value: bench.Percent(float64(f.IG), f.N)},
+		{Name: metricCM[1], Value: bench.Percent(float64(f.CMLoose), f.N)},
 		{Name: metricRM[1], Value: rmRate(f.CMLoose, f.RMLoose)},
 		{Name: MetricS1, Value: steps[0].row("").Value},
 		{Name: MetricS2, Value: steps[1].row("").Value},
@@ -82,9 +82,9 @@ func (d *Dataset) report(results []sdk.ItemResult) *sdk.Report {
 	}
 	dims := func(name string, cm, rm int) sdk.Breakdown {
 		return sdk.Breakdown{Name: name, Rows: []sdk.Row{
-			{Key: "IK", Total: Groups, Hit: float64(f.IK), Value: bench.Percent(float64(f.IK), Groups)},
-			{Key: "IG", Total: Groups, Hit: float64(f.IG), Value: bench.Percent(float64(f.IG), Groups)},
-			{Key: "CM", Total: Groups, Hit: float64(cm), Value: bench.Percent(float64(cm), Groups)},
+			{Key: "IK", Total: f.N, Hit: float64(f.IK), Value: bench.Percent(float64(f.IK), f.N)},
+			{Key: "IG", Total: f.N, Hit: float64(f.IG), Value: bench.Percent(float64(f.IG), f.N)},
+			{Key: "CM", Total: f.N, Hit: float64(cm), Value: bench.Percent(float64(cm), f.N)},
 			{Key: "RM", Total: cm + rm, Hit: float64(rm), Value: rmRate(cm, rm)},
 		}}
 	}

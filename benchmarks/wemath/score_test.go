@@ -90,15 +90,15 @@ func scriptedJudge(q sdk.JudgeRequest) sdk.JudgeAnswer {
 
 func wantSmallMetrics() []sdk.Metric {
 	return []sdk.Metric{
-		{Name: MetricScoreStrict, Value: 100 * 521.5 / 525}, // 525 − 0.5·1 − 2 − 1; the 520 absent groups count as mastered
-		{Name: "InsufficientKnowledge (Strict)", Value: 100.0 / 525},
-		{Name: "InadequateGeneralization (Strict)", Value: 100.0 / 525},
-		{Name: "CompleteMastery (Strict)", Value: 100.0 / 525},
+		{Name: MetricScoreStrict, Value: 100 * 1.5 / 5}, // (5 − 0.5·1 − 2 − 1)/5 over the 5 groups present
+		{Name: "InsufficientKnowledge (Strict)", Value: 100.0 / 5},
+		{Name: "InadequateGeneralization (Strict)", Value: 100.0 / 5},
+		{Name: "CompleteMastery (Strict)", Value: 100.0 / 5},
 		{Name: "RoteMemorization (Strict)", Value: 200.0 / 3},
-		{Name: MetricScoreLoose, Value: 100 * 522.5 / 525},
-		{Name: "InsufficientKnowledge (Loose)", Value: 100.0 / 525},
-		{Name: "InadequateGeneralization (Loose)", Value: 100.0 / 525},
-		{Name: "CompleteMastery (Loose)", Value: 200.0 / 525},
+		{Name: MetricScoreLoose, Value: 100 * 2.5 / 5},
+		{Name: "InsufficientKnowledge (Loose)", Value: 100.0 / 5},
+		{Name: "InadequateGeneralization (Loose)", Value: 100.0 / 5},
+		{Name: "CompleteMastery (Loose)", Value: 200.0 / 5},
 		{Name: "RoteMemorization (Loose)", Value: 100.0 / 3},
 		{Name: MetricS1, Value: 700.0 / 12},
 		{Name: MetricS2, Value: 200.0 / 3},
@@ -109,11 +109,11 @@ func wantSmallMetrics() []sdk.Metric {
 func wantSmallBreakdowns() []sdk.Breakdown {
 	return []sdk.Breakdown{
 		{Name: BreakdownStrict, Rows: []sdk.Row{
-			{Key: "IK", Total: 525, Hit: 1, Value: 100.0 / 525}, {Key: "IG", Total: 525, Hit: 1, Value: 100.0 / 525},
-			{Key: "CM", Total: 525, Hit: 1, Value: 100.0 / 525}, {Key: "RM", Total: 3, Hit: 2, Value: 200.0 / 3}}},
+			{Key: "IK", Total: 5, Hit: 1, Value: 100.0 / 5}, {Key: "IG", Total: 5, Hit: 1, Value: 100.0 / 5},
+			{Key: "CM", Total: 5, Hit: 1, Value: 100.0 / 5}, {Key: "RM", Total: 3, Hit: 2, Value: 200.0 / 3}}},
 		{Name: BreakdownLoose, Rows: []sdk.Row{
-			{Key: "IK", Total: 525, Hit: 1, Value: 100.0 / 525}, {Key: "IG", Total: 525, Hit: 1, Value: 100.0 / 525},
-			{Key: "CM", Total: 525, Hit: 2, Value: 200.0 / 525}, {Key: "RM", Total: 3, Hit: 1, Value: 100.0 / 3}}},
+			{Key: "IK", Total: 5, Hit: 1, Value: 100.0 / 5}, {Key: "IG", Total: 5, Hit: 1, Value: 100.0 / 5},
+			{Key: "CM", Total: 5, Hit: 2, Value: 200.0 / 5}, {Key: "RM", Total: 3, Hit: 1, Value: 100.0 / 3}}},
 		{Name: BreakdownSteps, Rows: []sdk.Row{
 			{Key: MetricS1, Total: 12, Hit: 7, Value: 700.0 / 12},
 			{Key: MetricS2, Total: 3, Hit: 2, Value: 200.0 / 3},
@@ -139,7 +139,7 @@ func TestScoreHandBuiltLeaderboard(t *testing.T) {
 	if diff := cmp.Diff(wantSmallBreakdowns(), rep.Breakdowns, approx); diff != "" {
 		t.Errorf("breakdowns (-want +got):\n%s", diff)
 	}
-	if rep.Primary != MetricScoreStrict || math.Abs(rep.Score-100*521.5/525) > 1e-9 {
+	if rep.Primary != MetricScoreStrict || math.Abs(rep.Score-100*1.5/5) > 1e-9 {
 		t.Errorf("primary %q = %v", rep.Primary, rep.Score)
 	}
 	if rep.Rule != 10 || rep.Judged != 5 || rep.Unresolved != 2 {
