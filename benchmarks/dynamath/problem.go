@@ -125,7 +125,7 @@ func newDataset(req sdk.LoadRequest, problems []Problem, files []string) (*Datas
 		items:    make([]sdk.Item, len(problems)),
 		info: sdk.DatasetInfo{
 			Benchmark: Name, Path: req.Path, DataHash: hash,
-			Count: len(problems), Expected: Items, Partial: partial,
+			Count: len(problems), Expected: Items, Partial: partial, Synthetic: bench.Synthetic(req.Path),
 		},
 	}
 	for i := range problems {

@@ -99,7 +99,7 @@ func (*Benchmark) Load(ctx context.Context, req sdk.LoadRequest) (sdk.Dataset, e
 	d := &Dataset{
 		info: sdk.DatasetInfo{
 			Benchmark: Name, Path: path, DataHash: hash,
-			Count: len(problems), Expected: Items, Partial: partial,
+			Count: len(problems), Expected: Items, Partial: partial, Synthetic: bench.Synthetic(path),
 		},
 		profile:  profile,
 		judge:    req.Judge,

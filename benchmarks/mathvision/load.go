@@ -196,7 +196,7 @@ func Load(ctx context.Context, req sdk.LoadRequest) (*Dataset, error) {
 	ds := &Dataset{
 		info: sdk.DatasetInfo{
 			Benchmark: Name, Path: file, DataHash: hash,
-			Count: len(problems), Expected: Items, Partial: partial,
+			Count: len(problems), Expected: Items, Partial: partial, Synthetic: bench.Synthetic(file),
 		},
 		profile:  profile,
 		judge:    req.Judge,

@@ -168,7 +168,7 @@ func newDataset(req sdk.LoadRequest, path string, problems []Problem, nodes []No
 		items:    make([]sdk.Item, len(problems)),
 		info: sdk.DatasetInfo{
 			Benchmark: Name, Path: path, DataHash: hash,
-			Count: len(problems), Expected: Items, Partial: partial,
+			Count: len(problems), Expected: Items, Partial: partial, Synthetic: bench.Synthetic(path),
 		},
 	}
 	for i := range problems {

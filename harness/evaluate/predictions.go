@@ -32,9 +32,10 @@ func ReadPredictions(path string) ([]sdk.Response, error) {
 	if len(trimmed) == 0 {
 		return nil, fmt.Errorf("%s: empty predictions file", path)
 	}
-	// A single JSON object spanning the file is the id -> response form.
+	// A single JSON object spanning the file is the id -> response form,
+	// unless it is one JSONL record.
 	var byID map[string]string
-	if trimmed[0] == '{' && json.Unmarshal(trimmed, &byID) == nil {
+	if trimmed[0] == '{' && json.Unmarshal(trimmed, &byID) == nil && !isRecord(byID) {
 		ids := make([]string, 0, len(byID))
 		for id := range byID {
 			ids = append(ids, id)
@@ -106,4 +107,14 @@ func idString(raw json.RawMessage) string {
 		return n.String()
 	}
 	return ""
+}
+
+// isRecord tells a one-line JSONL record from an id -> response map.
+func isRecord(m map[string]string) bool {
+	for _, k := range []string{"id", "index", "response", "prediction"} {
+		if _, ok := m[k]; ok {
+			return true
+		}
+	}
+	return false
 }
