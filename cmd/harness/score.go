@@ -1,0 +1,101 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+
+	"github.com/vlmlab/harness/harness/evaluate"
+	"github.com/vlmlab/harness/harness/report"
+	"github.com/vlmlab/harness/plugins/sdk"
+)
+
+func newScoreCmd(g *globals) *cobra.Command {
+	var (
+		benchmark, data, predictions, profile, out string
+		allowPartial                               bool
+		judge                                      judgeFlags
+	)
+	cmd := &cobra.Command{
+		Use:   "score --benchmark NAME --data PATH --predictions FILE",
+		Short: "Score a file of model responses with a benchmark's evaluator plugin",
+		Long: `Score a file of model responses with a benchmark's evaluator plugin.
+
+The predictions file is JSONL, one {"id": ..., "response": ...} per line (or a
+JSON object mapping id to response). The report goes to stdout as tables and to
+OUT/BENCHMARK.json, with one line per item in OUT/BENCHMARK.items.jsonl
+(id, response, extracted answer, extraction path rule|judge|unresolved, hit).`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if profile != sdk.ProfileLeaderboard && profile != sdk.ProfileOfficial {
+				return fmt.Errorf("--profile %q: use leaderboard or official", profile)
+			}
+			j, err := judge.client()
+			if err != nil {
+				return fmt.Errorf("judge: %w", err)
+			}
+			var jd evaluate.Judge
+			if j != nil {
+				defer j.Close()
+				jd = j
+			}
+			cfg, err := g.loadConfig()
+			if err != nil {
+				return err
+			}
+			h, cat, err := g.newHost(cfg)
+			if err != nil {
+				return err
+			}
+			defer h.Close()
+			e, ok := cat.Get(benchmark)
+			if !ok || e.Kind != sdk.KindEvaluator {
+				return fmt.Errorf("--benchmark %q: no evaluator plugin of that name; `harness plugins` lists them", benchmark)
+			}
+			responses, err := evaluate.ReadPredictions(predictions)
+			if err != nil {
+				return err
+			}
+			ctx := cmd.Context()
+			p, err := h.Launch(ctx, e.Spec)
+			if err != nil {
+				return err
+			}
+			if err := p.Configure(ctx, e.Config); err != nil {
+				return err
+			}
+			ds, err := p.Evaluator().Open(ctx, benchmark, sdk.LoadRequest{Path: data, Profile: profile, AllowPartial: allowPartial, Judge: judge.model})
+			if err != nil {
+				return err
+			}
+			defer ds.Close(context.WithoutCancel(ctx))
+			rep, err := evaluate.Score(ctx, ds, responses, jd, 0)
+			if err != nil {
+				return err
+			}
+			if err := report.Summary(cmd.OutOrStdout(), rep); err != nil {
+				return err
+			}
+			jsonPath, itemsPath, err := report.WriteFiles(out, benchmark, rep)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "%s %s: %.2f\nreport: %s\nitems:  %s\n", rep.Benchmark, rep.Primary, rep.Score, jsonPath, itemsPath)
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&benchmark, "benchmark", "", "benchmark (evaluator plugin) name, e.g. mathvista")
+	f.StringVar(&data, "data", "", "benchmark data: official file or folder, or VLMEvalKit TSV")
+	f.StringVar(&predictions, "predictions", "", "JSONL of {id, response}")
+	f.StringVar(&profile, "profile", sdk.ProfileLeaderboard, "scoring rules: leaderboard (VLMEvalKit) or official (the benchmark's own)")
+	f.StringVar(&out, "out", filepath.Join(".harness", "scores"), "folder for the JSON report and per-item JSONL")
+	f.BoolVar(&allowPartial, "allow-partial", false, "score a data file with fewer items than the benchmark (the report says partial)")
+	judge.register(cmd)
+	for _, name := range []string{"benchmark", "data", "predictions"} {
+		cmd.MarkFlagRequired(name)
+	}
+	return cmd
+}

@@ -1,0 +1,372 @@
+// Package runner runs the train-then-evaluate matrix of a harness.yaml: it
+// prepares data, trains each recipe's stages through trainer plugins, and
+// evaluates every recipe × model × benchmark cell through evaluator plugins.
+package runner
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"time"
+
+	"github.com/hashicorp/go-hclog"
+
+	"github.com/vlmlab/harness/harness/catalog"
+	"github.com/vlmlab/harness/harness/config"
+	"github.com/vlmlab/harness/harness/evaluate"
+	"github.com/vlmlab/harness/harness/openai"
+	"github.com/vlmlab/harness/internal/version"
+	"github.com/vlmlab/harness/plugins/host"
+	"github.com/vlmlab/harness/plugins/sdk"
+)
+
+// Runner runs one config.
+type Runner struct {
+	Config  *config.Config
+	Host    *host.Host
+	Catalog *catalog.Catalog
+	Log     hclog.Logger
+	// Status receives one line per step for the person watching (stderr).
+	Status func(format string, args ...any)
+}
+
+// Cell is one evaluated recipe × model × benchmark.
+type Cell struct {
+	Recipe    string      `json:"recipe"`
+	Model     string      `json:"model"`
+	Benchmark string      `json:"benchmark"`
+	Report    *sdk.Report `json:"report,omitempty"`
+	Error     string      `json:"error,omitempty"`
+	Seconds   float64     `json:"seconds"`
+}
+
+// Result is a finished run.
+type Result struct {
+	ID         string    `json:"id"`
+	Dir        string    `json:"dir"`
+	Harness    string    `json:"harness"`
+	Revision   string    `json:"revision,omitempty"`
+	ConfigFile string    `json:"config"`
+	Started    time.Time `json:"started"`
+	Seconds    float64   `json:"seconds"`
+	Benchmarks []string  `json:"benchmarks"`
+	Cells      []Cell    `json:"cells"`
+}
+
+// Failed counts the cells that ended in an error.
+func (r *Result) Failed() int {
+	n := 0
+	for _, c := range r.Cells {
+		if c.Error != "" {
+			n++
+		}
+	}
+	return n
+}
+
+func (r *Runner) status(format string, args ...any) {
+	if r.Status != nil {
+		r.Status(format, args...)
+	}
+}
+
+// Run runs the matrix. A failing cell is recorded and the others go on; the
+// error return is for what stops the whole run (bad data, cancellation).
+func (r *Runner) Run(ctx context.Context) (*Result, error) {
+	cfg := r.Config
+	start := time.Now()
+	res := &Result{
+		ID: start.UTC().Format("20060102-150405"), Harness: version.Version, Revision: version.Revision(),
+		ConfigFile: cfg.File, Started: start.UTC(),
+	}
+	res.Dir = filepath.Join(cfg.RunDir, "runs", res.ID)
+	if err := os.MkdirAll(res.Dir, 0o755); err != nil {
+		return nil, fmt.Errorf("create run folder: %w", err)
+	}
+
+	data, err := r.prepareData(ctx)
+	if err != nil {
+		return nil, err
+	}
+	benchmarks := r.benchmarks()
+	for _, b := range benchmarks {
+		res.Benchmarks = append(res.Benchmarks, b.Name)
+	}
+	models := r.models()
+	if len(models) == 0 {
+		return nil, fmt.Errorf("%s: no models to evaluate; add one under models (e.g. backend: chance)", cfg.File)
+	}
+	judge, err := r.judge()
+	if err != nil {
+		return nil, err
+	}
+	if judge != nil {
+		defer judge.Close()
+	}
+
+	for _, recipe := range r.recipes() {
+		ckpt, err := r.train(ctx, recipe, data)
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
+			for _, m := range models {
+				for _, b := range benchmarks {
+					res.Cells = append(res.Cells, Cell{Recipe: recipe.Name, Model: m.Name, Benchmark: b.Name, Error: "training: " + err.Error()})
+				}
+			}
+			continue
+		}
+		for _, m := range models {
+			gen, closeGen, err := r.generator(ctx, m, ckpt)
+			if err != nil {
+				for _, b := range benchmarks {
+					res.Cells = append(res.Cells, Cell{Recipe: recipe.Name, Model: m.Name, Benchmark: b.Name, Error: err.Error()})
+				}
+				continue
+			}
+			for _, b := range benchmarks {
+				cell := r.evaluate(ctx, recipe.Name, m, b, data, gen, judge)
+				if ctx.Err() != nil {
+					closeGen()
+					return nil, ctx.Err()
+				}
+				if err := writeCell(res.Dir, cell); err != nil {
+					closeGen()
+					return nil, err
+				}
+				res.Cells = append(res.Cells, cell)
+			}
+			closeGen()
+		}
+	}
+	res.Seconds = time.Since(start).Seconds()
+	if err := writeJSON(filepath.Join(res.Dir, "run.json"), res); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+func (r *Runner) benchmarks() []config.Benchmark {
+	cfg := r.Config
+	want := cfg.Matrix.Benchmarks
+	if len(want) == 0 || (len(want) == 1 && want[0] == "all") {
+		return cfg.Benchmarks
+	}
+	var out []config.Benchmark
+	for _, name := range want {
+		for _, b := range cfg.Benchmarks {
+			if b.Name == name {
+				out = append(out, b)
+			}
+		}
+	}
+	return out
+}
+
+func (r *Runner) models() []config.Model {
+	cfg := r.Config
+	if len(cfg.Matrix.Models) == 0 {
+		return cfg.Models
+	}
+	var out []config.Model
+	for _, name := range cfg.Matrix.Models {
+		for _, m := range cfg.Models {
+			if m.Name == name {
+				out = append(out, m)
+			}
+		}
+	}
+	return out
+}
+
+func (r *Runner) recipes() []config.Recipe {
+	cfg := r.Config
+	if len(cfg.Matrix.Recipes) == 0 {
+		if len(cfg.Recipes) == 0 {
+			return []config.Recipe{{Name: "base"}}
+		}
+		return cfg.Recipes
+	}
+	byName := map[string]config.Recipe{}
+	for _, rc := range cfg.Recipes {
+		byName[rc.Name] = rc
+	}
+	var out []config.Recipe
+	for _, name := range cfg.Matrix.Recipes {
+		out = append(out, byName[name])
+	}
+	return out
+}
+
+// stages expands a recipe's From chain into its full stage list.
+func (r *Runner) stages(rc config.Recipe) []config.Stage {
+	byName := map[string]config.Recipe{}
+	for _, x := range r.Config.Recipes {
+		byName[x.Name] = x
+	}
+	var chain []config.Recipe
+	seen := map[string]bool{}
+	for cur := rc; ; {
+		if seen[cur.Name] {
+			break // validated away; never loop
+		}
+		seen[cur.Name] = true
+		chain = append([]config.Recipe{cur}, chain...)
+		if cur.From == "" {
+			break
+		}
+		cur = byName[cur.From]
+	}
+	var out []config.Stage
+	for _, c := range chain {
+		out = append(out, c.Stages...)
+	}
+	return out
+}
+
+func (r *Runner) judge() (*openai.Client, error) {
+	j := r.Config.Judge
+	if j == nil {
+		return nil, nil
+	}
+	c, err := openai.New(openai.Config{BaseURL: j.Endpoint, APIKeyEnv: j.APIKeyEnv, Model: j.Model, Concurrency: j.Concurrency})
+	if err != nil {
+		return nil, fmt.Errorf("judge: %w", err)
+	}
+	return c, nil
+}
+
+// generator returns the model backend of m for a checkpoint (nil: the model as is).
+func (r *Runner) generator(ctx context.Context, m config.Model, ckpt *sdk.Checkpoint) (evaluate.Generator, func(), error) {
+	if m.Backend == "openai" {
+		c, err := openai.New(openai.Config{
+			BaseURL: m.Endpoint, APIKeyEnv: m.APIKeyEnv, Model: m.Model, SystemPrompt: m.SystemPrompt,
+			MaxPixels: m.Generation.MaxPixels, Concurrency: m.Concurrency, RequestsPerSecond: m.RPS, Timeout: m.Timeout.Duration,
+		})
+		if err != nil {
+			return nil, nil, fmt.Errorf("model %s: %w", m.Name, err)
+		}
+		return c, c.Close, nil
+	}
+	e, ok := r.Catalog.Get(m.Backend)
+	if !ok {
+		return nil, nil, fmt.Errorf("model %s: no plugin %q", m.Name, m.Backend)
+	}
+	p, err := r.Host.Launch(ctx, e.Spec)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := p.Configure(ctx, e.Config); err != nil {
+		p.Kill()
+		return nil, nil, err
+	}
+	return evaluate.Plugin(p.Model(), ckpt), p.Kill, nil
+}
+
+func params(m config.Model) sdk.GenerateParams {
+	g := m.Generation
+	p := sdk.GenerateParams{MaxTokens: g.MaxTokens, TopK: g.TopK, Seed: g.Seed, Stop: g.Stop}
+	if g.Temperature != nil {
+		p.Temperature = *g.Temperature
+	}
+	if g.TopP != nil {
+		p.TopP = *g.TopP
+	}
+	return p
+}
+
+func (r *Runner) evaluate(ctx context.Context, recipe string, m config.Model, b config.Benchmark, data *dataSet, gen evaluate.Generator, judge *openai.Client) Cell {
+	start := time.Now()
+	cell := Cell{Recipe: recipe, Model: m.Name, Benchmark: b.Name}
+	fail := func(err error) Cell {
+		cell.Error = err.Error()
+		cell.Seconds = time.Since(start).Seconds()
+		r.status("%s / %s / %s: %v", recipe, m.Name, b.Name, err)
+		return cell
+	}
+	evalName := b.Evaluator
+	if evalName == "" {
+		evalName = b.Name
+	}
+	e, ok := r.Catalog.Get(evalName)
+	if !ok {
+		return fail(fmt.Errorf("no evaluator plugin %q", evalName))
+	}
+	path, partial, err := data.path(b)
+	if err != nil {
+		return fail(err)
+	}
+	p, err := r.Host.Launch(ctx, e.Spec)
+	if err != nil {
+		return fail(err)
+	}
+	defer p.Kill()
+	if err := p.Configure(ctx, e.Config); err != nil {
+		return fail(err)
+	}
+	judgeName := ""
+	var j evaluate.Judge
+	if judge != nil {
+		judgeName, j = judge.Model(), judge
+	}
+	ds, err := p.Evaluator().Open(ctx, b.Name, sdk.LoadRequest{
+		Path: path, Profile: b.Profile, AllowPartial: b.AllowPartial || partial,
+		SystemPrompt: m.SystemPrompt, Judge: judgeName, Options: b.Options,
+	})
+	if err != nil {
+		return fail(err)
+	}
+	defer ds.Close(context.WithoutCancel(ctx))
+	rep, err := evaluate.Run(ctx, ds, gen, j, evaluate.Options{System: m.SystemPrompt, Params: params(m)})
+	if err != nil {
+		return fail(err)
+	}
+	cell.Report = rep
+	cell.Seconds = time.Since(start).Seconds()
+	r.status("%s / %s / %s: %s %.1f (%d items, %.1fs)", recipe, m.Name, b.Name, rep.Primary, rep.Score, len(rep.Items), cell.Seconds)
+	return cell
+}
+
+func writeCell(dir string, c Cell) error {
+	if c.Report == nil {
+		return nil
+	}
+	base := filepath.Join(dir, "cells", c.Recipe, c.Model)
+	if err := os.MkdirAll(base, 0o755); err != nil {
+		return fmt.Errorf("write report: %w", err)
+	}
+	return writeJSON(filepath.Join(base, c.Benchmark+".json"), c.Report)
+}
+
+func writeJSON(path string, v any) error {
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, append(b, '\n'), 0o644); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return os.Rename(tmp, path)
+}
+
+// Benchmarks returns the run's benchmark names in display order.
+func (r *Result) BenchmarkNames() []string {
+	names := append([]string(nil), r.Benchmarks...)
+	sort.SliceStable(names, func(i, j int) bool { return order(names[i]) < order(names[j]) })
+	return names
+}
+
+// order puts the six leaderboard benchmarks in the leaderboard's column order.
+func order(name string) int {
+	for i, n := range []string{"mathvista", "mathvision", "mathverse", "dynamath", "wemath", "logicvista"} {
+		if n == name {
+			return i
+		}
+	}
+	return 100
+}

@@ -1,0 +1,83 @@
+// Package builtin lists the plugins compiled into the harness binary. Each runs
+// as a child process of harness (`harness plugin serve NAME`), exactly like an
+// external plugin.
+package builtin
+
+import (
+	"sort"
+
+	"github.com/vlmlab/harness/benchmarks/dynamath"
+	"github.com/vlmlab/harness/benchmarks/logicvista"
+	"github.com/vlmlab/harness/benchmarks/mathverse"
+	"github.com/vlmlab/harness/benchmarks/mathvision"
+	"github.com/vlmlab/harness/benchmarks/mathvista"
+	"github.com/vlmlab/harness/benchmarks/wemath"
+	"github.com/vlmlab/harness/harness/config"
+	"github.com/vlmlab/harness/internal/version"
+	"github.com/vlmlab/harness/plugins/sdk"
+)
+
+// Plugin is one built-in plugin.
+type Plugin struct {
+	Name string
+	Kind string
+	// Serve returns the plugin's serve configuration; only the child process
+	// calls it, so the host pays nothing for plugins it does not start.
+	Serve func() *sdk.ServeConfig
+}
+
+func evaluator(b sdk.Benchmark) Plugin {
+	info := b.Info()
+	return Plugin{Name: info.Name, Kind: sdk.KindEvaluator, Serve: func() *sdk.ServeConfig {
+		return &sdk.ServeConfig{
+			Info:       sdk.Info{Name: info.Name, Version: version.Version, Description: info.Title + " evaluator"},
+			Benchmarks: []sdk.Benchmark{b},
+		}
+	}}
+}
+
+// All returns every built-in plugin, sorted by kind and name.
+func All() []Plugin {
+	ps := []Plugin{
+		evaluator(mathvista.New()),
+		evaluator(mathvision.New()),
+		evaluator(mathverse.New()),
+		evaluator(dynamath.New()),
+		evaluator(wemath.New()),
+		evaluator(logicvista.New()),
+		chancePlugin(),
+	}
+	sort.Slice(ps, func(i, j int) bool {
+		if ps[i].Kind != ps[j].Kind {
+			return ps[i].Kind < ps[j].Kind
+		}
+		return ps[i].Name < ps[j].Name
+	})
+	return ps
+}
+
+// Lookup finds a built-in plugin by name.
+func Lookup(name string) (Plugin, bool) {
+	for _, p := range All() {
+		if p.Name == name {
+			return p, true
+		}
+	}
+	return Plugin{}, false
+}
+
+// Catalog is what config validation needs to know about built-ins.
+func Catalog() config.Catalog {
+	var c config.Catalog
+	for _, p := range All() {
+		switch p.Kind {
+		case sdk.KindTrainer:
+			c.Trainers = append(c.Trainers, p.Name)
+		case sdk.KindEvaluator:
+			c.Benchmarks = append(c.Benchmarks, p.Name)
+		case sdk.KindModel:
+			c.Models = append(c.Models, p.Name)
+		}
+	}
+	return c
+}
