@@ -168,17 +168,23 @@ func (c *Client) runContext(ctx context.Context) (context.Context, context.Cance
 func (c *Client) call(ctx context.Context, body []byte) (*chatResponse, error) {
 	for attempt := 0; ; attempt++ {
 		if err := c.acquire(ctx); err != nil {
-			return nil, stopReason(ctx)
+			if ctx.Err() != nil {
+				return nil, stopReason(ctx)
+			}
+			return nil, err
 		}
 		resp, err := c.once(ctx, body)
-		<-c.slots
+		// The slot is released only after the outcome is counted, so a
+		// request that stops the client is seen by the next one to start.
 		if err == nil {
 			c.succeeded()
+			<-c.slots
 			return resp, nil
 		}
 		if ctx.Err() != nil {
 			// Cancelled or stopped while waiting for the answer: not the
 			// server's fault, so not counted as a failure.
+			<-c.slots
 			return nil, stopReason(ctx)
 		}
 		var ce *callError
@@ -190,8 +196,10 @@ func (c *Client) call(ctx context.Context, body []byte) (*chatResponse, error) {
 				err = fmt.Errorf("%w (after %d attempts)", err, attempt+1)
 			}
 			c.failed(err, ce.fatal)
+			<-c.slots
 			return nil, err
 		}
+		<-c.slots
 		wait := backoff(attempt, c.cfg.BackoffBase, c.cfg.BackoffMax, c.cfg.MaxRetryWait, ce)
 		c.usage.retries.Add(1)
 		c.log.Warn("model request failed, retrying", "endpoint", c.endpoint, "attempt", attempt+1, "wait", wait, "error", err)
@@ -211,6 +219,12 @@ func (c *Client) acquire(ctx context.Context) error {
 	case c.slots <- struct{}{}:
 	case <-ctx.Done():
 		return ctx.Err()
+	}
+	// The run context learns of a stop asynchronously; the stop itself is
+	// already visible here.
+	if c.stopCtx.Err() != nil {
+		<-c.slots
+		return context.Cause(c.stopCtx)
 	}
 	if c.limiter != nil {
 		if err := c.limiter.Wait(ctx); err != nil {
@@ -307,6 +321,19 @@ func (c *Client) halt(err error) {
 		c.log.Error("stopping the run", "error", err)
 	}
 	c.stop(err) // only the first cause is kept
+}
+
+// runErr is why a run is over, nil while it goes on: the client's stop,
+// visible here at once although run contexts learn of it asynchronously,
+// or the caller's cancellation.
+func (c *Client) runErr(ctx context.Context) error {
+	if c.stopCtx.Err() != nil {
+		return context.Cause(c.stopCtx)
+	}
+	if ctx.Err() != nil {
+		return stopReason(ctx)
+	}
+	return nil
 }
 
 // stopReason is why ctx ended: the stop error, or the caller's cancellation.

@@ -37,15 +37,15 @@ func (c *Client) Generate(ctx context.Context, prompts []sdk.Prompt, params sdk.
 		}
 	})
 	for _, i := range skipped {
-		for _, g := range failedGenerations(prompts[i].ID, n, stopReason(ctx)) {
+		for _, g := range failedGenerations(prompts[i].ID, n, c.runErr(ctx)) {
 			em.send(g)
 		}
 	}
 	switch {
 	case em.err != nil:
 		return em.err
-	case ctx.Err() != nil:
-		return fmt.Errorf("openai generate: %w", stopReason(ctx))
+	case c.runErr(ctx) != nil:
+		return fmt.Errorf("openai generate: %w", c.runErr(ctx))
 	case cacheErr.get() != nil:
 		return fmt.Errorf("openai generate: answers were not all cached, a re-run would ask again: %w", cacheErr.get())
 	}
@@ -65,8 +65,8 @@ type cachedSample struct {
 
 // generateOne answers one prompt: from the cache, else from the server.
 func (c *Client) generateOne(ctx context.Context, p sdk.Prompt, params sdk.GenerateParams, n int, cacheErr *firstError) []sdk.Generation {
-	if ctx.Err() != nil {
-		return failedGenerations(p.ID, n, stopReason(ctx))
+	if c.runErr(ctx) != nil {
+		return failedGenerations(p.ID, n, c.runErr(ctx))
 	}
 	system := p.System
 	if system == "" {

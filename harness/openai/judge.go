@@ -60,13 +60,13 @@ func (c *Client) JudgeAll(ctx context.Context, reqs []sdk.JudgeRequest, emit fun
 		em.send(sdk.JudgeAnswer{Key: reqs[i].Key, Text: text})
 	})
 	for _, i := range skipped {
-		em.send(sdk.JudgeAnswer{Key: reqs[i].Key, Error: stopReason(ctx).Error()})
+		em.send(sdk.JudgeAnswer{Key: reqs[i].Key, Error: c.runErr(ctx).Error()})
 	}
 	switch {
 	case em.err != nil:
 		return em.err
-	case ctx.Err() != nil:
-		return fmt.Errorf("openai judge: %w", stopReason(ctx))
+	case c.runErr(ctx) != nil:
+		return fmt.Errorf("openai judge: %w", c.runErr(ctx))
 	case cacheErr.get() != nil:
 		return fmt.Errorf("openai judge: answers were not all cached, a re-run would ask again: %w", cacheErr.get())
 	}
@@ -80,8 +80,8 @@ type cachedJudge struct {
 // judgeOne returns the judge's text, from the cache or the server; cacheErr
 // reports an answer that could not be stored.
 func (c *Client) judgeOne(ctx context.Context, req sdk.JudgeRequest) (text string, cacheErr, err error) {
-	if ctx.Err() != nil {
-		return "", nil, stopReason(ctx)
+	if c.runErr(ctx) != nil {
+		return "", nil, c.runErr(ctx)
 	}
 	if strings.TrimSpace(req.Prompt) == "" {
 		return "", nil, fmt.Errorf("judge request %q has an empty prompt", req.Key)
