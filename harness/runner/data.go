@@ -3,13 +3,12 @@ package runner
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 
 	"github.com/vlmlab/harness/harness/config"
+	"github.com/vlmlab/harness/harness/datafetch"
 	"github.com/vlmlab/harness/trainers/toyworld"
 )
 
@@ -74,13 +73,11 @@ func (d *dataSet) path(b config.Benchmark) (string, bool, error) {
 		}
 	}
 	if d.realDir != "" {
-		p := filepath.Join(d.realDir, b.Name)
-		if _, err := os.Stat(p); err == nil {
-			return p, false, nil
-		} else if !errors.Is(err, fs.ErrNotExist) {
-			return "", false, err
+		p, err := datafetch.Locate(d.realDir, b.Name)
+		if err != nil {
+			return "", false, fmt.Errorf("%w (data.dir)", err)
 		}
-		return "", false, fmt.Errorf("benchmark %s: no data at %s (data.dir); `harness data fetch %s --dir %s` downloads it", b.Name, p, b.Name, d.realDir)
+		return p, false, nil
 	}
 	return "", false, fmt.Errorf("benchmark %s has no data: set its data:, data.dir, or data.synthetic", b.Name)
 }
