@@ -2,9 +2,13 @@ package main
 
 import (
 	"fmt"
+	"os"
+	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/vlmlab/harness/harness/datafetch"
+	"github.com/vlmlab/harness/internal/progress"
 	"github.com/vlmlab/harness/trainers/toyworld"
 )
 
@@ -40,6 +44,100 @@ SYNTHETIC in its ids and manifests.`,
 	f.Uint64Var(&seed, "seed", 1, "random seed; the same seed writes byte-identical files")
 	f.StringVar(&size, "size", "tiny", `tiny, small, full, or counts such as "sft=200,rl=200,pretrain=500,eval=20"`)
 	synth.MarkFlagRequired("out")
-	cmd.AddCommand(synth)
+	cmd.AddCommand(synth, newFetchCmd())
 	return cmd
+}
+
+func newFetchCmd() *cobra.Command {
+	var (
+		dir, baseURL, url, sum string
+	)
+	cmd := &cobra.Command{
+		Use:   "fetch BENCHMARK|all --dir DIR",
+		Short: "Download the VLMEvalKit TSVs the leaderboard scores (MD5-checked, resumable)",
+		Long: `Download each benchmark's VLMEvalKit TSV (what the Open LMM Reasoning
+Leaderboard scores) into DIR under VLMEvalKit's file name, checked against
+VLMEvalKit's MD5. An interrupted download continues from DIR/FILE.part on the
+next run; a file whose checksum does not match is deleted, never kept.
+
+Benchmarks: ` + strings.Join(benchmarkNames(), ", ") + `, or all.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			var names []string
+			if args[0] == "all" {
+				names = benchmarkNames()
+				if url != "" || sum != "" {
+					return fmt.Errorf("--url and --md5 name one file: give one benchmark, not all")
+				}
+			} else {
+				for _, n := range strings.Split(args[0], ",") {
+					src, err := datafetch.Lookup(strings.TrimSpace(n))
+					if err != nil {
+						return err
+					}
+					names = append(names, src.Benchmark)
+				}
+			}
+			if err := os.MkdirAll(dir, 0o755); err != nil {
+				return fmt.Errorf("--dir: %w", err)
+			}
+			stderr := cmd.ErrOrStderr()
+			var failed []string
+			for _, n := range names {
+				var bar *progress.Bar
+				res, err := datafetch.Fetch(cmd.Context(), n, dir, datafetch.Options{
+					BaseURL: baseURL, URL: url, MD5: sum,
+					Progress: func(p datafetch.Progress) {
+						if bar == nil {
+							bar = progress.New(stderr, p.File, p.Total, progress.Options{Unit: "B"})
+						}
+						bar.Set(p.Done)
+					},
+				})
+				if bar != nil {
+					note := "MD5 verified"
+					if err != nil {
+						note = "failed"
+					}
+					bar.Finish(note)
+				}
+				if err != nil {
+					fmt.Fprintf(stderr, "harness: %s: %v\n", n, err)
+					failed = append(failed, n)
+					if cmd.Context().Err() != nil {
+						break
+					}
+					continue
+				}
+				what := "downloaded"
+				switch {
+				case !res.Downloaded:
+					what = "already there, MD5 verified"
+				case res.Resumed:
+					what = "resumed and completed"
+				}
+				fmt.Fprintf(cmd.OutOrStdout(), "%-10s %s (%.1f MB, md5 %s): %s\n", n, res.Path, float64(res.Bytes)/1e6, res.MD5, what)
+			}
+			if len(failed) > 0 {
+				return fmt.Errorf("%d of %d download(s) failed: %s (run the command again to resume)", len(failed), len(names), strings.Join(failed, ", "))
+			}
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&dir, "dir", "", "folder for the TSVs (created if missing)")
+	f.StringVar(&baseURL, "mirror", "", "base URL of a mirror holding the TSVs under VLMEvalKit's file names")
+	f.StringVar(&url, "url", "", "exact URL of the one benchmark's TSV")
+	f.StringVar(&sum, "md5", "", "expected MD5 (hex) instead of VLMEvalKit's, for a republished file")
+	cmd.MarkFlagRequired("dir")
+	return cmd
+}
+
+// benchmarkNames lists the six benchmarks in leaderboard order.
+func benchmarkNames() []string {
+	var names []string
+	for _, s := range datafetch.Sources() {
+		names = append(names, s.Benchmark)
+	}
+	return names
 }

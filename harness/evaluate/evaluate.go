@@ -60,7 +60,9 @@ func Run(ctx context.Context, ds sdk.Dataset, gen Generator, judge Judge, opts O
 	return Score(ctx, ds, responses, judge, opts.JudgeConcurrency)
 }
 
-// Respond asks the model for one response per item.
+// Respond asks the model for one response per item. When the backend fails
+// as a whole it still returns one response per item, those without an answer
+// marked failed, along with the error.
 func Respond(ctx context.Context, items []sdk.Item, gen Generator, opts Options) ([]sdk.Response, error) {
 	prompts := make([]sdk.Prompt, len(items))
 	for i, it := range items {
@@ -86,22 +88,40 @@ func Respond(ctx context.Context, items []sdk.Item, gen Generator, opts Options)
 		}
 		return nil
 	})
-	if err != nil {
-		return nil, fmt.Errorf("generate: %w", err)
-	}
 	out := make([]sdk.Response, len(items))
 	for i, it := range items {
 		r, ok := got[it.ID]
 		if !ok {
 			r = sdk.Response{ItemID: it.ID, Failed: true, Error: "the model backend returned no response"}
+			if err != nil {
+				r.Error = err.Error()
+			}
 		}
 		out[i] = r
+	}
+	if err != nil {
+		return out, fmt.Errorf("generate: %w", err)
 	}
 	return out, nil
 }
 
 // Score runs scoring rounds, answering judge requests, until the report.
 func Score(ctx context.Context, ds sdk.Dataset, responses []sdk.Response, judge Judge, concurrency int) (*sdk.Report, error) {
+	return ScoreWith(ctx, ds, responses, judge, ScoreOptions{Concurrency: concurrency})
+}
+
+// ScoreOptions tune ScoreWith.
+type ScoreOptions struct {
+	// Concurrency bounds judge calls in flight (default 16).
+	Concurrency int
+	// Progress is told, during each round that needs the judge, how many of
+	// that round's calls are answered (round counts from 1).
+	Progress func(round, done, total int)
+}
+
+// ScoreWith is Score with progress reporting.
+func ScoreWith(ctx context.Context, ds sdk.Dataset, responses []sdk.Response, judge Judge, opts ScoreOptions) (*sdk.Report, error) {
+	concurrency := opts.Concurrency
 	if concurrency <= 0 {
 		concurrency = 16
 	}
@@ -119,7 +139,11 @@ func Score(ctx context.Context, ds sdk.Dataset, responses []sdk.Response, judge 
 		}
 		got := make([]sdk.JudgeAnswer, len(res.Pending))
 		sem := make(chan struct{}, concurrency)
-		var wg sync.WaitGroup
+		var (
+			wg       sync.WaitGroup
+			mu       sync.Mutex
+			answered int
+		)
 		for i, q := range res.Pending {
 			wg.Add(1)
 			sem <- struct{}{}
@@ -128,6 +152,12 @@ func Score(ctx context.Context, ds sdk.Dataset, responses []sdk.Response, judge 
 				defer func() { <-sem }()
 				got[i] = judge.Judge(ctx, q)
 				got[i].Key = q.Key
+				if opts.Progress != nil {
+					mu.Lock()
+					answered++
+					opts.Progress(round+1, answered, len(res.Pending))
+					mu.Unlock()
+				}
 			}()
 		}
 		wg.Wait()
