@@ -22,24 +22,29 @@ type TSVRow struct {
 // Get returns a column's value ("" when absent).
 func (r TSVRow) Get(col string) string { return r.Fields[col] }
 
-// ReadTSV reads a VLMEvalKit TSV (pandas to_csv with sep='\t': a header row,
-// double-quoted fields where needed) and checks that the required columns exist.
-func ReadTSV(path string, required ...string) ([]TSVRow, error) {
+// ScanTSV reads a VLMEvalKit TSV (pandas to_csv with sep='\t': a header row,
+// double-quoted fields where needed), checks that the required columns exist
+// and calls fn with each row in file order. Only one row is held at a time:
+// real TSVs carry every image as base64 and run to hundreds of MB, so they
+// are never read whole. An error from fn stops the scan and is returned as
+// is.
+func ScanTSV(path string, required []string, fn func(TSVRow) error) error {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, fmt.Errorf("open %s: %w", path, err)
+		return fmt.Errorf("open %s: %w", path, err)
 	}
 	defer f.Close()
 	r := csv.NewReader(f)
 	r.Comma = '\t'
 	r.FieldsPerRecord = -1
+	// A fresh record per row: fn may keep the strings of the fields it wants.
 	r.ReuseRecord = false
 	header, err := r.Read()
 	if err != nil {
 		if errors.Is(err, io.EOF) {
-			return nil, fmt.Errorf("%s: empty file, expected a TSV header row", path)
+			return fmt.Errorf("%s: empty file, expected a TSV header row", path)
 		}
-		return nil, fmt.Errorf("%s: line 1: %w", path, err)
+		return fmt.Errorf("%s: line 1: %w", path, err)
 	}
 	cols := map[string]int{}
 	for i, h := range header {
@@ -47,56 +52,91 @@ func ReadTSV(path string, required ...string) ([]TSVRow, error) {
 	}
 	for _, c := range required {
 		if _, ok := cols[c]; !ok {
-			return nil, fmt.Errorf("%s: line 1: missing column %q (have %s)", path, c, strings.Join(header, ", "))
+			return fmt.Errorf("%s: line 1: missing column %q (have %s)", path, c, strings.Join(header, ", "))
 		}
 	}
-	var rows []TSVRow
 	for {
 		rec, err := r.Read()
 		if errors.Is(err, io.EOF) {
-			break
+			return nil
 		}
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", path, err)
+			return fmt.Errorf("%s: %w", path, err)
 		}
 		line, _ := r.FieldPos(0)
 		if len(rec) != len(header) {
-			return nil, fmt.Errorf("%s: line %d: %d fields, the header has %d (truncated or malformed row)", path, line, len(rec), len(header))
+			return fmt.Errorf("%s: line %d: %d fields, the header has %d (truncated or malformed row)", path, line, len(rec), len(header))
 		}
 		m := make(map[string]string, len(header))
 		for name, i := range cols {
 			m[name] = rec[i]
 		}
-		rows = append(rows, TSVRow{Line: line, Fields: m})
+		if err := fn(TSVRow{Line: line, Fields: m}); err != nil {
+			return err
+		}
+	}
+}
+
+// ReadTSV reads every row of a VLMEvalKit TSV into memory. It suits small
+// files (fixtures, tests); loaders of benchmark data use ScanTSV, which holds
+// one row at a time.
+func ReadTSV(path string, required ...string) ([]TSVRow, error) {
+	var rows []TSVRow
+	err := ScanTSV(path, required, func(r TSVRow) error {
+		rows = append(rows, r)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return rows, nil
 }
 
-// TSVImages decodes a TSV image cell: one base64 image, or a Python-list
-// string of base64 images for multi-image items.
+// TSVImages decodes a TSV image cell into memory: one base64 image, or a
+// Python-list string of base64 images for multi-image items. Loaders use an
+// ImageSpill instead, so that items carry file paths rather than bytes.
 func TSVImages(path string, line int, cell string) ([]sdk.Part, error) {
+	images, err := decodeImageCell(path, line, cell)
+	if err != nil {
+		return nil, err
+	}
+	parts := make([]sdk.Part, len(images))
+	for i, b := range images {
+		parts[i] = sdk.Part{Image: &sdk.Image{Data: b, MIME: http.DetectContentType(b)}}
+	}
+	return parts, nil
+}
+
+// splitImageCell splits an image cell into its base64 strings.
+func splitImageCell(cell string) []string {
 	cell = strings.TrimSpace(cell)
-	if cell == "" {
-		return nil, fmt.Errorf("%s: line %d: field image: empty", path, line)
+	if !strings.HasPrefix(cell, "[") {
+		return []string{cell}
 	}
 	var encoded []string
-	if strings.HasPrefix(cell, "[") {
-		for _, s := range strings.Split(strings.Trim(cell, "[]"), ",") {
-			s = strings.Trim(strings.TrimSpace(s), `'"`)
-			if s != "" {
-				encoded = append(encoded, s)
-			}
+	for _, s := range strings.Split(strings.Trim(cell, "[]"), ",") {
+		s = strings.Trim(strings.TrimSpace(s), `'"`)
+		if s != "" {
+			encoded = append(encoded, s)
 		}
-	} else {
-		encoded = []string{cell}
 	}
-	parts := make([]sdk.Part, 0, len(encoded))
+	return encoded
+}
+
+// decodeImageCell decodes every base64 image of a cell. An empty list ("[]")
+// is no image, not an error, as it always was.
+func decodeImageCell(path string, line int, cell string) ([][]byte, error) {
+	if strings.TrimSpace(cell) == "" {
+		return nil, fmt.Errorf("%s: line %d: field image: empty", path, line)
+	}
+	encoded := splitImageCell(cell)
+	out := make([][]byte, len(encoded))
 	for i, e := range encoded {
 		b, err := base64.StdEncoding.DecodeString(e)
 		if err != nil {
 			return nil, fmt.Errorf("%s: line %d: field image (#%d): not base64: %w", path, line, i+1, err)
 		}
-		parts = append(parts, sdk.Part{Image: &sdk.Image{Data: b, MIME: http.DetectContentType(b)}})
+		out[i] = b
 	}
-	return parts, nil
+	return out, nil
 }

@@ -14,18 +14,17 @@ var tsvColumns = []string{"index", "image", "question", "answer", "answer_type",
 
 // loadTSV reads VLMEvalKit's DynaMath.tsv.
 func loadTSV(ctx context.Context, path string) ([]Problem, error) {
-	rows, err := bench.ReadTSV(path, tsvColumns...)
-	if err != nil {
-		return nil, err
-	}
-	problems := make([]Problem, 0, len(rows))
-	index := make(map[string]int, len(rows))
-	for i, row := range rows {
+	var problems []Problem
+	lineOf := map[string]int{}
+	spill := bench.NewImageSpill(path)
+	i := 0
+	err := bench.ScanTSV(path, tsvColumns, func(row bench.TSVRow) (err error) {
 		if i%256 == 0 {
 			if err := ctx.Err(); err != nil {
-				return nil, err
+				return err
 			}
 		}
+		i++
 		where := fmt.Sprintf("%s: line %d", path, row.Line)
 		p := Problem{
 			ID:         strings.TrimSpace(row.Get("index")),
@@ -36,30 +35,34 @@ func loadTSV(ctx context.Context, path string) ([]Problem, error) {
 			Level:      row.Get("knowledge_level"),
 		}
 		if p.ID == "" {
-			return nil, fmt.Errorf("%s: field index: empty", where)
+			return fmt.Errorf("%s: field index: empty", where)
 		}
-		if prev, dup := index[p.ID]; dup {
-			return nil, fmt.Errorf("%s: field index: %q already used on line %d; each row needs its own index", where, p.ID, rows[prev].Line)
+		if prev, dup := lineOf[p.ID]; dup {
+			return fmt.Errorf("%s: field index: %q already used on line %d; each row needs its own index", where, p.ID, prev)
 		}
-		index[p.ID] = i
+		lineOf[p.ID] = row.Line
 		if p.QID, err = intField(row, "qid"); err != nil {
-			return nil, fmt.Errorf("%s: %w", where, err)
+			return fmt.Errorf("%s: %w", where, err)
 		}
 		if p.VarID, err = intField(row, "varid"); err != nil {
-			return nil, fmt.Errorf("%s: %w", where, err)
+			return fmt.Errorf("%s: %w", where, err)
 		}
-		if p.Images, err = bench.TSVImages(path, row.Line, row.Get("image")); err != nil {
-			return nil, err
+		if p.Images, err = spill.Parts(row); err != nil {
+			return err
 		}
 		if err := p.validate(where); err != nil {
-			return nil, err
+			return err
 		}
 		// VLMEvalKit's worst case keys seeds by the index of their varid 1
 		// row and looks them up by qid: the two must agree or it crashes.
 		if p.VarID == 1 && p.ID != strconv.Itoa(p.QID) {
-			return nil, fmt.Errorf("%s: qid %d varid 1 has index %q; VLMEvalKit's worst-case grouping needs index == qid on every varid 1 row (a re-indexed TSV? use the original DynaMath.tsv)", where, p.QID, p.ID)
+			return fmt.Errorf("%s: qid %d varid 1 has index %q; VLMEvalKit's worst-case grouping needs index == qid on every varid 1 row (a re-indexed TSV? use the original DynaMath.tsv)", where, p.QID, p.ID)
 		}
 		problems = append(problems, p)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return problems, nil
 }

@@ -86,13 +86,10 @@ var tsvColumns = []string{"index", "image", "question", "answer", "skill"}
 // loadTSV reads VLMEvalKit's LogicVista.tsv. An empty answer cell (pandas
 // reads NaN) is kept as the empty standard answer, like v1_382 of the JSON.
 func loadTSV(path string) ([]problem, error) {
-	rows, err := bench.ReadTSV(path, tsvColumns...)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]problem, 0, len(rows))
+	var out []problem
 	seen := map[string]int{}
-	for _, row := range rows {
+	spill := bench.NewImageSpill(path)
+	err := bench.ScanTSV(path, tsvColumns, func(row bench.TSVRow) error {
 		where := fmt.Sprintf("%s: line %d", path, row.Line)
 		p := problem{
 			id:       strings.TrimSpace(row.Get("index")),
@@ -102,21 +99,25 @@ func loadTSV(path string) ([]problem, error) {
 			skills:   row.Get("skill"),
 		}
 		if p.id == "" {
-			return nil, fmt.Errorf("%s: field index: empty; every row needs an index", where)
+			return fmt.Errorf("%s: field index: empty; every row needs an index", where)
 		}
 		if first, dup := seen[p.id]; dup {
-			return nil, fmt.Errorf("%s: field index: %q appears twice (first at line %d); remove the duplicate row", where, p.id, first)
+			return fmt.Errorf("%s: field index: %q appears twice (first at line %d); remove the duplicate row", where, p.id, first)
 		}
 		seen[p.id] = row.Line
 		if err := checkAnswer(p.answer); err != nil {
-			return nil, fmt.Errorf("%s: %w", where, err)
+			return fmt.Errorf("%s: %w", where, err)
 		}
-		images, err := bench.TSVImages(path, row.Line, row.Get("image"))
+		images, err := spill.Parts(row)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		p.prompt = append(images, sdk.Part{Text: p.question})
 		out = append(out, p)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return out, nil
 }

@@ -2,7 +2,9 @@ package logicvista
 
 import (
 	"context"
+	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -80,8 +82,13 @@ func TestLoadSmallFiles(t *testing.T) {
 			for i, p := range d.problems {
 				ids, answers, skills = append(ids, p.id), append(answers, p.answer), append(skills, p.skills)
 				img := d.Items()[i].Prompt[0].Image
-				if img == nil || (len(img.Data) > 0) != tt.data || img.MIME != "image/png" {
+				if img == nil || len(img.Data) > 0 || img.MIME != "image/png" {
 					t.Errorf("%s: image = %+v", p.id, img)
+				} else if tt.data {
+					// A TSV's image is spilled to a file beside it.
+					if b, err := os.ReadFile(img.Path); err != nil || !strings.HasPrefix(string(b), "\x89PNG") {
+						t.Errorf("%s: image file %s: %q, %v", p.id, img.Path, b, err)
+					}
 				}
 			}
 			if diff := cmp.Diff([][]string{tt.ids, tt.answers, tt.skills}, [][]string{ids, answers, skills}); diff != "" {

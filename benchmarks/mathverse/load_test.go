@@ -2,6 +2,7 @@ package mathverse
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -120,8 +121,13 @@ func TestLoadSmallFiles(t *testing.T) {
 				forEval = append(forEval, p.questionForEval)
 				prompts = append(prompts, d.Items()[i].Prompt[1].Text)
 				img := d.Items()[i].Prompt[0].Image
-				if img == nil || (len(img.Data) > 0) != tt.imageData || img.MIME != "image/png" {
+				if img == nil || len(img.Data) > 0 || img.MIME != "image/png" {
 					t.Errorf("item %s: image part = %+v", p.id, img)
+				} else if tt.imageData {
+					// A TSV's image is spilled to a file beside it.
+					if b, err := os.ReadFile(img.Path); err != nil || !strings.HasPrefix(string(b), "\x89PNG") {
+						t.Errorf("item %s: image file %s: %q, %v", p.id, img.Path, b, err)
+					}
 				}
 				if p.question != "" {
 					t.Errorf("item %s: official question = %q, want empty for Vision Only", p.id, p.question)

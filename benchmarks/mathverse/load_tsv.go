@@ -18,30 +18,31 @@ var tsvColumns = []string{"index", "image", "question", "answer", "question_for_
 // leaderboard scores Vision Only. Optional columns problem_index and
 // question_type are used when present.
 func loadTSV(path string) ([]problem, error) {
-	rows, err := bench.ReadTSV(path, tsvColumns...)
-	if err != nil {
-		return nil, err
-	}
 	var out []problem
 	seen := map[string]int{}
-	for _, row := range rows {
+	spill := bench.NewImageSpill(path)
+	err := bench.ScanTSV(path, tsvColumns, func(row bench.TSVRow) error {
 		if row.Get("problem_version") != VisionOnly {
-			continue
+			return nil
 		}
-		p, err := tsvProblem(path, row)
+		p, err := tsvProblem(path, row, spill)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		if first, dup := seen[p.id]; dup {
-			return nil, fmt.Errorf("%s: line %d: field index: %q appears twice (first at line %d); remove the duplicate row", path, row.Line, p.id, first)
+			return fmt.Errorf("%s: line %d: field index: %q appears twice (first at line %d); remove the duplicate row", path, row.Line, p.id, first)
 		}
 		seen[p.id] = row.Line
 		out = append(out, p)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return out, nil
 }
 
-func tsvProblem(path string, row bench.TSVRow) (problem, error) {
+func tsvProblem(path string, row bench.TSVRow, spill *bench.ImageSpill) (problem, error) {
 	where := fmt.Sprintf("%s: line %d", path, row.Line)
 	p := problem{
 		id:              strings.TrimSpace(row.Get("index")),
@@ -74,7 +75,7 @@ func tsvProblem(path string, row bench.TSVRow) (problem, error) {
 	if p.subject, p.subfield, err = parseMetadata(row.Get("metadata")); err != nil {
 		return p, fmt.Errorf("%s: field metadata: %w", where, err)
 	}
-	images, err := bench.TSVImages(path, row.Line, row.Get("image"))
+	images, err := spill.Parts(row)
 	if err != nil {
 		return p, err
 	}

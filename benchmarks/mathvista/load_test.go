@@ -201,8 +201,12 @@ Question: Ratio?"`, "0.25", "", "", "free_form", "float", "figure question answe
 			if tt.want == "" {
 				must(t, err)
 				p, _ := ds.Problem("2")
-				if p.Precision != 2 || p.Skills[0] != "statistical reasoning" || ds.Problems()[0].AnswerOption != "B" || ds.Items()[0].Prompt[0].Image.Data == nil {
+				if p.Precision != 2 || p.Skills[0] != "statistical reasoning" || ds.Problems()[0].AnswerOption != "B" {
 					t.Errorf("problems %+v", ds.Problems())
+				}
+				// The TSV's images are spilled to files the items point at.
+				if got, err := os.ReadFile(ds.Items()[0].Prompt[0].Image.Path); err != nil || string(got) != "\x89PNG\r\n\x1a\nfake" {
+					t.Errorf("image file: %q, %v", got, err)
 				}
 				return
 			}

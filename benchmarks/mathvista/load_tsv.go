@@ -16,26 +16,27 @@ var tsvColumns = []string{"index", "image", "question", "answer", "answer_option
 // beyond task and skills, and no precision: a float answer's precision is
 // read from the hint line of the question, as the official prompt states it.
 func loadTSV(ctx context.Context, path string) ([]Problem, map[string][]sdk.Part, error) {
-	rows, err := bench.ReadTSV(path, tsvColumns...)
-	if err != nil {
-		return nil, nil, err
-	}
-	problems := make([]Problem, 0, len(rows))
-	images := make(map[string][]sdk.Part, len(rows))
-	for _, r := range rows {
+	var problems []Problem
+	images := map[string][]sdk.Part{}
+	spill := bench.NewImageSpill(path)
+	err := bench.ScanTSV(path, tsvColumns, func(r bench.TSVRow) error {
 		if err := ctx.Err(); err != nil {
-			return nil, nil, err
+			return err
 		}
 		p, err := parseTSVRow(path, r)
 		if err != nil {
-			return nil, nil, err
+			return err
 		}
-		parts, err := bench.TSVImages(path, r.Line, r.Get("image"))
+		parts, err := spill.Parts(r)
 		if err != nil {
-			return nil, nil, err
+			return err
 		}
 		images[p.PID] = parts
 		problems = append(problems, p)
+		return nil
+	})
+	if err != nil {
+		return nil, nil, err
 	}
 	return problems, images, nil
 }

@@ -16,18 +16,17 @@ const optionLetters = "ABCDEFGH"
 // answer, ID, key, option columns A…H (an empty cell is no option), and
 // optionally hint and knowledge concept.
 func loadTSV(ctx context.Context, path string) ([]Problem, error) {
-	rows, err := bench.ReadTSV(path, "index", "image", "question", "answer", "ID", "key", "A", "B")
-	if err != nil {
-		return nil, err
-	}
-	problems := make([]Problem, 0, len(rows))
-	lineOf := make(map[string]int, len(rows))
-	for i, row := range rows {
+	var problems []Problem
+	lineOf := map[string]int{}
+	spill := bench.NewImageSpill(path)
+	i := 0
+	err := bench.ScanTSV(path, []string{"index", "image", "question", "answer", "ID", "key", "A", "B"}, func(row bench.TSVRow) (err error) {
 		if i%256 == 0 {
 			if err := ctx.Err(); err != nil {
-				return nil, err
+				return err
 			}
 		}
+		i++
 		where := fmt.Sprintf("%s: line %d", path, row.Line)
 		p := Problem{
 			ID:       strings.TrimSpace(row.Get("index")),
@@ -39,10 +38,10 @@ func loadTSV(ctx context.Context, path string) ([]Problem, error) {
 			Concept:  row.Get("knowledge concept"),
 		}
 		if p.ID == "" {
-			return nil, fmt.Errorf("%s: field index: empty", where)
+			return fmt.Errorf("%s: field index: empty", where)
 		}
 		if prev, dup := lineOf[p.ID]; dup {
-			return nil, fmt.Errorf("%s: field index: %q already used on line %d; each row needs its own index", where, p.ID, prev)
+			return fmt.Errorf("%s: field index: %q already used on line %d; each row needs its own index", where, p.ID, prev)
 		}
 		lineOf[p.ID] = row.Line
 		for _, l := range optionLetters {
@@ -51,15 +50,19 @@ func loadTSV(ctx context.Context, path string) ([]Problem, error) {
 			}
 		}
 		if len(p.Choices) < 2 {
-			return nil, fmt.Errorf("%s: option columns A…H: %d filled, expected at least 2", where, len(p.Choices))
+			return fmt.Errorf("%s: option columns A…H: %d filled, expected at least 2", where, len(p.Choices))
 		}
-		if p.Images, err = bench.TSVImages(path, row.Line, row.Get("image")); err != nil {
-			return nil, err
+		if p.Images, err = spill.Parts(row); err != nil {
+			return err
 		}
 		if err := p.validate(where); err != nil {
-			return nil, err
+			return err
 		}
 		problems = append(problems, p)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return problems, nil
 }
