@@ -196,3 +196,29 @@ func TestScoreRealLogicVista(t *testing.T) {
 		t.Errorf("unknown benchmark: exit %d %s", r.code, r.stderr)
 	}
 }
+
+// The configuration example in README.md is a valid harness.yaml.
+func TestReadmeConfigExample(t *testing.T) {
+	readme, err := os.ReadFile(filepath.Join(testenv.RepoRoot(), "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rest, ok := strings.Cut(string(readme), "## Configuration")
+	if !ok {
+		t.Fatal("README.md has no Configuration section")
+	}
+	_, rest, ok = strings.Cut(rest, "```yaml\n")
+	block, _, ok2 := strings.Cut(rest, "```")
+	if !ok || !ok2 {
+		t.Fatal("README.md's Configuration section has no yaml block")
+	}
+	dir := t.TempDir()
+	path := filepath.Join(dir, "example.yaml")
+	if err := os.WriteFile(path, []byte(strings.ReplaceAll(block, "NAME", "readme")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := harness(t, dir, "config", "check", path)
+	if r.code != 0 {
+		t.Errorf("README example: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+}
