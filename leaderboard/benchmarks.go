@@ -1,0 +1,46 @@
+package leaderboard
+
+// Benchmark is one of the six benchmarks an entry is scored on.
+type Benchmark struct {
+	// Name is the key used in YAML files, run records and the evaluator
+	// plugins (the benchmarks/<name> packages use the same names).
+	Name string
+	// Title is how tables and pages show it.
+	Title string
+}
+
+// AverageName is the Row.Benchmark of the average row Compare appends.
+const AverageName = "average"
+
+// Benchmarks returns the six benchmarks in display order: the column order of
+// the paper's Table 4 and of the Open LMM Reasoning Leaderboard. It returns a
+// fresh slice each call so no caller can change the order for another.
+func Benchmarks() []Benchmark {
+	return []Benchmark{
+		{Name: "mathvista", Title: "MathVista"},
+		{Name: "mathvision", Title: "MathVision"},
+		{Name: "mathverse", Title: "MathVerse"},
+		{Name: "dynamath", Title: "DynaMath"},
+		{Name: "wemath", Title: "WeMath"},
+		{Name: "logicvista", Title: "LogicVista"},
+	}
+}
+
+// BenchmarkByName finds a benchmark by its Name (exact, lower case).
+func BenchmarkByName(name string) (Benchmark, bool) {
+	for _, b := range Benchmarks() {
+		if b.Name == name {
+			return b, true
+		}
+	}
+	return Benchmark{}, false
+}
+
+func benchmarkNames() []string {
+	bs := Benchmarks()
+	names := make([]string, len(bs))
+	for i, b := range bs {
+		names[i] = b.Name
+	}
+	return names
+}
