@@ -37,6 +37,7 @@ func newRootCmd() *cobra.Command {
 	root.AddCommand(
 		newRunCmd(g),
 		newScoreCmd(g),
+		newEvalCmd(g),
 		newPluginsCmd(g),
 		newConfigCmd(g),
 		newRewardCmd(),

@@ -1,6 +1,8 @@
 // Package progress draws one progress line per task on a terminal, or writes
-// plain log lines when the output is a file or pipe (CI logs, `2> log`), so
-// a long evaluation or download always says how far it is and how long is left.
+// plain log lines when the output is a file or pipe (CI logs, `2> log`): at
+// each 10% step at most once a second, and every 10 seconds when progress is
+// slow, so a long evaluation or download always says how far it is and how
+// long is left.
 package progress
 
 import (
@@ -42,6 +44,10 @@ type Options struct {
 // plainEvery is how often plain mode logs at most, besides every 10%.
 const plainEvery = 10 * time.Second
 
+// plainMinGap keeps a fast task from logging every 10% within a second;
+// Finish always says how it ended.
+const plainMinGap = time.Second
+
 // ttyEvery bounds redraws on a terminal.
 const ttyEvery = 100 * time.Millisecond
 
@@ -60,7 +66,7 @@ func New(w io.Writer, name string, total int64, opts Options) *Bar {
 		unit = "items"
 	}
 	t := now()
-	b := &Bar{w: w, tty: tty, name: name, unit: unit, total: total, start: t, now: now, lastPct: -1}
+	b := &Bar{w: w, tty: tty, name: name, unit: unit, total: total, start: t, last: t, now: now, lastPct: -1}
 	if !tty && total > 0 {
 		fmt.Fprintf(w, "%s: started, %s %s\n", name, b.amount(total), unit)
 	} else if !tty {
@@ -89,13 +95,14 @@ func (b *Bar) Set(done int64) {
 	b.done = done
 	t := b.now()
 	if b.tty {
-		if t.Sub(b.last) >= ttyEvery || done >= b.total {
+		if t.Sub(b.last) >= ttyEvery || done >= b.total || b.width == 0 {
 			b.draw(t)
 		}
 		return
 	}
 	pct := b.percent() / 10 * 10
-	if pct > b.lastPct || t.Sub(b.last) >= plainEvery {
+	since := t.Sub(b.last)
+	if (pct > b.lastPct && since >= plainMinGap) || since >= plainEvery {
 		if pct > b.lastPct {
 			b.lastPct = pct
 		}

@@ -27,7 +27,6 @@ func TestPlainLines(t *testing.T) {
 	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
 	want := []string{
 		"mathvista: started, 1000 items",
-		"mathvista: 1/1000 items (0%), 100.0 items/s, ETA 10s",
 		"mathvista: 100/1000 items (10%), 100.0 items/s, ETA 9s",
 		"mathvista: 200/1000 items (20%), 100.0 items/s, ETA 8s",
 		"mathvista: 300/1000 items (30%), 100.0 items/s, ETA 7s",
@@ -50,12 +49,14 @@ func TestPlainLogsSlowProgressEveryTenSeconds(t *testing.T) {
 	c := &clock{t: time.Unix(0, 0)}
 	off := false
 	b := New(&out, "dynamath", 5010, Options{TTY: &off, Now: c.now})
-	c.t = c.t.Add(time.Second)
-	b.Set(1)
 	c.t = c.t.Add(5 * time.Second)
-	b.Set(2) // same 0% bucket, too soon: no line
-	c.t = c.t.Add(5 * time.Second)
+	b.Set(1) // the first step: a line
+	c.t = c.t.Add(4 * time.Second)
+	b.Set(2) // same 0% step, too soon: no line
+	c.t = c.t.Add(6100 * time.Millisecond)
 	b.Set(3) // 10 s since the last line
+	c.t = c.t.Add(100 * time.Millisecond)
+	b.Set(600) // a new 10% step, but within a second of the last line
 	got := strings.Count(out.String(), "\n")
 	if got != 3 {
 		t.Errorf("got %d lines, want 3:\n%s", got, out.String())

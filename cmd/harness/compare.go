@@ -1,0 +1,75 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/vlmlab/harness/harness/report"
+	"github.com/vlmlab/harness/harness/suite"
+	"github.com/vlmlab/harness/leaderboard"
+	"github.com/vlmlab/harness/submissions"
+)
+
+// publishedEntry finds a published result built into the binary.
+func publishedEntry(id string) (*leaderboard.Entry, error) {
+	if id == "" {
+		return nil, nil
+	}
+	entries, err := leaderboard.LoadFS(submissions.FS)
+	if err != nil {
+		return nil, fmt.Errorf("published entries: %w", err)
+	}
+	e, err := leaderboard.Lookup(entries, id)
+	if err != nil {
+		return nil, fmt.Errorf("--compare: %w", err)
+	}
+	return &e, nil
+}
+
+// printCompare prints the eval table with the published number and the
+// difference (measured − published) on each row.
+func printCompare(out io.Writer, header []string, rows [][]string, res *suite.Result, e *leaderboard.Entry) error {
+	var refs []string
+	for _, s := range e.Sources {
+		refs = append(refs, s.Ref)
+	}
+	fmt.Fprintf(out, "compared with %s (%s, %s; %s profile; %s)\n", e.ID, e.Model, e.Organisation, e.Profile, strings.Join(refs, "; "))
+	for _, o := range res.Benchmarks {
+		if o.Profile != e.Profile {
+			fmt.Fprintf(out, "note: %s was scored with the %s profile, the published numbers with %s\n", o.Benchmark, o.Profile, e.Profile)
+		}
+	}
+	cmp := map[string]leaderboard.Row{}
+	for _, r := range leaderboard.Compare(*e, res.Scores()) {
+		cmp[r.Benchmark] = r
+	}
+	// The last row of rows is the average.
+	names := make([]string, 0, len(rows))
+	for _, o := range res.Benchmarks {
+		names = append(names, o.Benchmark)
+	}
+	names = append(names, leaderboard.AverageName)
+	out2 := make([][]string, len(rows))
+	for i, row := range rows {
+		r, ok := cmp[names[i]]
+		pub, delta := "-", "-"
+		if ok && r.HasPublished {
+			pub = report.Pct(r.Published)
+			if r.HasMeasured {
+				delta = fmt.Sprintf("%+.1f", r.Delta)
+			}
+		}
+		out2[i] = append(append([]string(nil), row...), pub, delta)
+	}
+	if err := report.Table(out, append(append([]string(nil), header...), "published", "Δ"), out2); err != nil {
+		return err
+	}
+	if e.ReportedAvgMismatch {
+		fmt.Fprintf(out, "note: the source prints an average of %.1f, which its own six numbers do not give\n", e.ReportedAvg)
+	}
+	for _, n := range e.Notes {
+		fmt.Fprintf(out, "note: %s\n", n)
+	}
+	return nil
+}
