@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"runtime"
 	"strings"
 	"sync"
 	"time"
@@ -35,8 +36,12 @@ type Client struct {
 	http      *http.Client
 	ownHTTP   bool
 	slots     chan struct{}
-	limiter   *rate.Limiter // nil: unlimited
-	log       *slog.Logger
+	// scaling bounds images decoded and scaled at once: the work is CPU-bound,
+	// and each one holds megabytes of pixels, so more than one per core only
+	// grows memory (16 requests in flight would hold hundreds of MB).
+	scaling chan struct{}
+	limiter *rate.Limiter // nil: unlimited
+	log     *slog.Logger
 
 	// stopCtx ends when the breaker trips; its cause is the stop error.
 	stopCtx context.Context
@@ -113,6 +118,7 @@ func New(cfg Config) (*Client, error) {
 		apiKeyEnv: cfg.APIKeyEnv,
 		http:      cfg.HTTPClient,
 		slots:     make(chan struct{}, cfg.Concurrency),
+		scaling:   make(chan struct{}, runtime.GOMAXPROCS(0)),
 		log:       cfg.Logger,
 	}
 	if c.http == nil {

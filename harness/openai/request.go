@@ -90,7 +90,9 @@ func (c *Client) buildGenerate(system string, parts []loadedPart, params sdk.Gen
 			content = append(content, contentPart{Type: "text", Text: p.text})
 			continue
 		}
+		c.scaling <- struct{}{}
 		data, mimeType, err := fit(*p.image, c.cfg.MaxPixels)
+		<-c.scaling
 		if err != nil {
 			return nil, err
 		}
