@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/vlmlab/harness/harness/datafetch"
+	"github.com/vlmlab/harness/harness/dataimport"
 	"github.com/vlmlab/harness/internal/progress"
 	"github.com/vlmlab/harness/trainers/toyworld"
 )
@@ -44,7 +45,7 @@ SYNTHETIC in its ids and manifests.`,
 	f.Uint64Var(&seed, "seed", 1, "random seed; the same seed writes byte-identical files")
 	f.StringVar(&size, "size", "tiny", `tiny, small, full, or counts such as "sft=200,rl=200,pretrain=500,eval=20"`)
 	synth.MarkFlagRequired("out")
-	cmd.AddCommand(synth, newFetchCmd())
+	cmd.AddCommand(synth, newFetchCmd(), newImportCmd())
 	return cmd
 }
 
@@ -140,4 +141,67 @@ func benchmarkNames() []string {
 		names = append(names, s.Benchmark)
 	}
 	return names
+}
+
+func newImportCmd() *cobra.Command {
+	var opts dataimport.Options
+	cmd := &cobra.Command{
+		Use:   "import BENCHMARK --src PATH --out DIR",
+		Short: "Write a VLMEvalKit TSV from a benchmark's official files",
+		Long: `Write the VLMEvalKit TSV layout (what 'harness data fetch' downloads and the
+leaderboard scores) from a benchmark's official files: its annotation file or
+folder with the images it names, base64-encoded into the TSV. The file goes to
+DIR under VLMEvalKit's file name, written atomically, with DIR/FILE.import.json
+beside it saying where it came from (and keeping 'harness data fetch' from
+replacing it).
+
+An item whose image file is missing is an error naming it, unless
+--allow-missing-images leaves such items out (the file is then partial and is
+scored only with --allow-partial). Official files with fewer items than the
+benchmark (e.g. MathVision's testmini.jsonl) need --allow-partial.
+
+Benchmarks: ` + strings.Join(benchmarkNames(), ", ") + `.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Benchmark = args[0]
+			var bar *progress.Bar
+			opts.Progress = func(done, total int) {
+				if bar == nil {
+					bar = progress.New(cmd.ErrOrStderr(), opts.Benchmark+" import", int64(total), progress.Options{Unit: "rows"})
+				}
+				bar.Set(int64(done))
+			}
+			res, err := dataimport.Import(cmd.Context(), opts)
+			if bar != nil {
+				note := "written"
+				if err != nil {
+					note = "failed, nothing written"
+				}
+				bar.Finish(note)
+			}
+			if err != nil {
+				return err
+			}
+			w := cmd.OutOrStdout()
+			fmt.Fprintf(w, "%s: %s\n%d of %d rows", res.Benchmark, res.Path, res.Rows, res.Expected)
+			if res.Partial() {
+				fmt.Fprint(w, " (PARTIAL: score it with --allow-partial)")
+			}
+			fmt.Fprintf(w, ", %.1f MB, sha256 %s\n", float64(res.Bytes)/1e6, res.SHA256)
+			if res.MissingImages > 0 {
+				fmt.Fprintf(w, "%d item(s) left out for a missing image, e.g. %s (%s)\n", res.MissingImages, res.Skipped[0].ID, res.Skipped[0].Path)
+			}
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&opts.Src, "src", "", "official annotation file or folder (e.g. ../shared/data/logicvista)")
+	f.StringVar(&opts.Dst, "out", "", "folder for the TSV (created if missing)")
+	f.StringVar(&opts.Images, "images", "", "folder holding the images when they are not beside the annotations (same relative paths)")
+	f.BoolVar(&opts.AllowMissingImages, "allow-missing-images", false, "leave out items whose image file is missing")
+	f.BoolVar(&opts.AllowPartial, "allow-partial", false, "accept official files with fewer items than the benchmark")
+	f.BoolVar(&opts.Overwrite, "force", false, "replace an existing TSV")
+	cmd.MarkFlagRequired("src")
+	cmd.MarkFlagRequired("out")
+	return cmd
 }

@@ -89,6 +89,12 @@ func Fetch(ctx context.Context, benchmark, dir string, opts Options) (Result, er
 		f.client = http.DefaultClient
 	}
 
+	// A file `harness data import` wrote is the user's own build, not a
+	// broken download: never delete it.
+	if _, err := os.Stat(ImportMarker(dest)); err == nil {
+		return res, fmt.Errorf("fetch %s: %s was written by `harness data import` (see %s); fetch into another folder, or delete both files first",
+			src.Benchmark, dest, filepath.Base(ImportMarker(dest)))
+	}
 	// A verified file already there: nothing to do.
 	if sum, size, err := fileMD5(dest); err == nil {
 		if sum == want {

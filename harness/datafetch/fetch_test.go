@@ -147,6 +147,22 @@ func TestFetchReplacesWrongFile(t *testing.T) {
 	}
 }
 
+func TestFetchLeavesImportedFileAlone(t *testing.T) {
+	content, sum := payload(100)
+	base := start(t, &tsvServer{content: content})
+	dir := t.TempDir()
+	path := filepath.Join(dir, "LogicVista.tsv")
+	os.WriteFile(path, []byte("imported"), 0o644)
+	os.WriteFile(ImportMarker(path), []byte("{}"), 0o644)
+	_, err := Fetch(context.Background(), "logicvista", dir, Options{URL: base + "/x.tsv", MD5: sum})
+	if err == nil || !strings.Contains(err.Error(), "written by `harness data import`") {
+		t.Fatalf("err = %v", err)
+	}
+	if got, _ := os.ReadFile(path); string(got) != "imported" {
+		t.Errorf("imported file changed: %q", got)
+	}
+}
+
 func TestFetchResumesInterruptedDownload(t *testing.T) {
 	content, sum := payload(300_000)
 	srv := &tsvServer{content: content, cutAfter: 120_000}

@@ -30,3 +30,7 @@ func Locate(dir, benchmark string) (string, error) {
 	return "", fmt.Errorf("benchmark %s: no data in %s: expected %s (`harness data fetch %s --dir %s`) or an official-layout folder %s (`harness data import`)",
 		src.Benchmark, dir, src.File(), src.Benchmark, dir, candidates[1])
 }
+
+// ImportMarker is the file beside an imported TSV that says where it came
+// from; Fetch leaves a TSV with a marker alone.
+func ImportMarker(tsv string) string { return tsv + ".import.json" }

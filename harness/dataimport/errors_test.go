@@ -202,8 +202,8 @@ func TestOverwrite(t *testing.T) {
 	if b, _ := os.ReadFile(old); res.Path != old || !strings.HasPrefix(string(b), "index\timage\t") {
 		t.Errorf("%s was not replaced: %q", old, b)
 	}
-	if names := entries(t, dst); len(names) != 1 {
-		t.Errorf("destination holds %v, want the TSV only", names)
+	if names := entries(t, dst); len(names) != 2 || names[1] != "MathVision.tsv.import.json" {
+		t.Errorf("destination holds %v, want the TSV and its import marker only", names)
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -205,7 +206,40 @@ func Import(ctx context.Context, opts Options) (Result, error) {
 		return Result{}, wrap(name, err)
 	}
 	res.Rows, res.SHA256, res.Bytes = len(kept), sum, n
+	if err := writeMarker(res, opts); err != nil {
+		return res, wrap(name, err)
+	}
 	return res, nil
+}
+
+// marker is the provenance written beside an imported TSV. It also keeps
+// `harness data fetch` from replacing the file with the published one.
+type marker struct {
+	Benchmark     string `json:"benchmark"`
+	Source        string `json:"source"`
+	Images        string `json:"images,omitempty"`
+	Rows          int    `json:"rows"`
+	Expected      int    `json:"expected"`
+	MissingImages int    `json:"missing_images"`
+	SHA256        string `json:"sha256"`
+	Synthetic     bool   `json:"synthetic,omitempty"`
+}
+
+func writeMarker(res Result, opts Options) error {
+	src, err := filepath.Abs(opts.Src)
+	if err != nil {
+		return err
+	}
+	b, err := json.MarshalIndent(marker{Benchmark: res.Benchmark, Source: src, Images: opts.Images, Rows: res.Rows,
+		Expected: res.Expected, MissingImages: res.MissingImages, SHA256: res.SHA256, Synthetic: res.Synthetic}, "", "  ")
+	if err != nil {
+		return err
+	}
+	path := datafetch.ImportMarker(res.Path)
+	if err := os.WriteFile(path, append(b, '\n'), 0o644); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
 }
 
 // resolveImages moves the rows' image paths under the images folder, when

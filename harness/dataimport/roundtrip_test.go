@@ -235,8 +235,12 @@ func checkResult(t *testing.T, c roundTripCase, res Result, dst string) {
 		t.Errorf("result says sha256 %s, %d bytes; the file has %x, %d bytes", res.SHA256, res.Bytes, sum, len(data))
 	}
 	entries, _ := os.ReadDir(dst)
-	if len(entries) != 1 {
-		t.Errorf("destination holds %d entries, want only the TSV (no temporary files)", len(entries))
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	if want := []string{filepath.Base(res.Path), filepath.Base(datafetch.ImportMarker(res.Path))}; !cmp.Equal(names, want) {
+		t.Errorf("destination holds %v, want only %v (no temporary files)", names, want)
 	}
 }
 
