@@ -2,6 +2,8 @@ package main
 
 import (
 	"crypto/md5"
+	"encoding/base64"
+	"encoding/json"
 	"encoding/hex"
 	"net/http"
 	"net/http/httptest"
@@ -10,6 +12,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/vlmlab/harness/harness/openai/openaitest"
+	"github.com/vlmlab/harness/internal/testenv"
 )
 
 var fileTime = time.Unix(1700000000, 0)
@@ -65,5 +70,74 @@ func TestDataFetch(t *testing.T) {
 	r = harness(t, dir, "data", "fetch", "all", "--dir", "data", "--md5", good)
 	if r.code == 0 || !strings.Contains(r.stderr, "give one benchmark, not all") {
 		t.Errorf("all with --md5: exit %d\n%s", r.code, r.stderr)
+	}
+}
+
+// The reviewer's path on real data: official LogicVista files imported to
+// VLMEvalKit's TSV, then a served model that answers every item right is
+// evaluated on it through the real evaluator plugin.
+func TestDataImportThenEvalRealLogicVista(t *testing.T) {
+	src := testenv.SharedPath(t, "data", "logicvista")
+	raw, err := os.ReadFile(filepath.Join(src, "dataset.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ds map[string]struct{ Imagename, Question, Answer string }
+	if err := json.Unmarshal(raw, &ds); err != nil {
+		t.Fatal(err)
+	}
+	// The model recognises each item by its image and question (29 images
+	// serve several questions each).
+	type qa struct{ q, a string }
+	answers := map[string][]qa{}
+	for _, it := range ds {
+		b, err := os.ReadFile(filepath.Join(src, "images", it.Imagename))
+		if err != nil {
+			t.Fatal(err)
+		}
+		k := base64.StdEncoding.EncodeToString(b)
+		answers[k] = append(answers[k], qa{it.Question, it.Answer})
+	}
+	srv := openaitest.New(openaitest.Config{Answer: func(r openaitest.Request, _ int) string {
+		best := qa{a: "no idea"}
+		for _, u := range r.Messages[len(r.Messages)-1].ImageURLs() {
+			_, b64, _ := strings.Cut(u, ";base64,")
+			for _, c := range answers[b64] {
+				if strings.Contains(r.Prompt(), c.q) && len(c.q) >= len(best.q) {
+					best = c
+				}
+			}
+		}
+		return "<think>I compare the figures.</think><answer>" + best.a + "</answer>"
+	}})
+	defer srv.Close()
+
+	dir := t.TempDir()
+	r := harness(t, dir, "data", "import", "logicvista", "--src", src, "--out", "data")
+	if r.code != 0 || !strings.Contains(r.stdout, "448 of 448 rows") {
+		t.Fatalf("import: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "data", "LogicVista.tsv.import.json")); err != nil {
+		t.Error(err)
+	}
+	r = harness(t, dir, "data", "import", "logicvista", "--src", src, "--out", "data")
+	if r.code == 0 || !strings.Contains(r.stderr, "already exists") {
+		t.Errorf("second import: exit %d\n%s", r.code, r.stderr)
+	}
+	// Images go as they are (--max-pixels 0) so the model can recognise them.
+	r = harness(t, dir, "eval", "--endpoint", srv.URL(), "--model", "oracle", "--data-dir", "data", "--benchmarks", "logicvista",
+		"--judge", "none", "--max-pixels", "0", "--out", "out", "--compare", "vlaa-thinker-qwen2.5vl-3b")
+	if r.code != 0 {
+		t.Fatalf("eval: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	rep := readEval(t, filepath.Join(dir, "out", "eval.json"))
+	b := rep.Benchmarks[0]
+	// v1_20 (answer "3") and v1_382 (empty answer) are unreachable under the
+	// leaderboard rules (benchmarks/logicvista/doc.go).
+	if b.Items != 448 || b.Score < 99.0 || b.Score > 446.0/448*100+1e-9 {
+		t.Errorf("oracle on real LogicVista: %d items, score %.2f, want 448 and at most %.2f", b.Items, b.Score, 446.0/448*100)
+	}
+	if !strings.Contains(r.stdout, "38.5") {
+		t.Errorf("no published LogicVista number beside the measured one:\n%s", r.stdout)
 	}
 }
