@@ -3,8 +3,8 @@ package main
 import (
 	"crypto/md5"
 	"encoding/base64"
-	"encoding/json"
 	"encoding/hex"
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"os"
