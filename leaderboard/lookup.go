@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/vlmlab/harness/internal/suggest"
 )
 
 // Lookup finds the entry with the given id. When there is none the error
@@ -58,7 +60,7 @@ func closest(s string, candidates []string) []string {
 	var near []scored
 	for _, c := range candidates {
 		lc := strings.ToLower(c)
-		d := editDistance(ls, lc)
+		d := suggest.Distance(ls, lc)
 		if d <= limit || containsParts(lc, parts) {
 			near = append(near, scored{c, d})
 		}
@@ -89,25 +91,4 @@ func containsParts(c string, parts []string) bool {
 		}
 	}
 	return true
-}
-
-// editDistance is the Levenshtein distance over bytes (ids and keys are ASCII).
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			sub := prev[j-1]
-			if a[i-1] != b[j-1] {
-				sub++
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, sub)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }

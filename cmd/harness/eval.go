@@ -139,7 +139,7 @@ func runEval(cmd *cobra.Command, g *globals, f *evalFlags) error {
 		cacheIface = store
 	}
 	m := p.model
-	params := paramsOf(m.Generation)
+	params := m.Generation.Params()
 	modelCfg := openai.Config{
 		BaseURL: m.Endpoint, Model: m.Model, SystemPrompt: m.SystemPrompt, MaxPixels: m.Generation.MaxPixels,
 		Concurrency: m.Concurrency, RequestsPerSecond: m.RPS, Timeout: m.Timeout.Duration,
@@ -468,17 +468,6 @@ func setKey(c *openai.Config, env string) {
 		return
 	}
 	c.Getenv = func(string) string { return "" }
-}
-
-func paramsOf(g config.Generation) sdk.GenerateParams {
-	p := sdk.GenerateParams{MaxTokens: g.MaxTokens, TopK: g.TopK, Seed: g.Seed, Stop: g.Stop}
-	if g.Temperature != nil {
-		p.Temperature = *g.Temperature
-	}
-	if g.TopP != nil {
-		p.TopP = *g.TopP
-	}
-	return p
 }
 
 func usageOf(model, judge *openai.Client) suite.Usage {

@@ -267,18 +267,6 @@ func (r *Runner) generator(ctx context.Context, m config.Model, ckpt *sdk.Checkp
 	return evaluate.Plugin(p.Model(), ckpt), p.Kill, nil
 }
 
-func params(m config.Model) sdk.GenerateParams {
-	g := m.Generation
-	p := sdk.GenerateParams{MaxTokens: g.MaxTokens, TopK: g.TopK, Seed: g.Seed, Stop: g.Stop}
-	if g.Temperature != nil {
-		p.Temperature = *g.Temperature
-	}
-	if g.TopP != nil {
-		p.TopP = *g.TopP
-	}
-	return p
-}
-
 func (r *Runner) evaluate(ctx context.Context, recipe string, m config.Model, b config.Benchmark, data *dataSet, gen evaluate.Generator, judge *openai.Client) Cell {
 	start := time.Now()
 	cell := Cell{Recipe: recipe, Model: m.Name, Benchmark: b.Name}
@@ -321,7 +309,7 @@ func (r *Runner) evaluate(ctx context.Context, recipe string, m config.Model, b 
 		return fail(err)
 	}
 	defer ds.Close(context.WithoutCancel(ctx))
-	rep, err := evaluate.Run(ctx, ds, gen, j, evaluate.Options{System: m.SystemPrompt, Params: params(m)})
+	rep, err := evaluate.Run(ctx, ds, gen, j, evaluate.Options{System: m.SystemPrompt, Params: m.Generation.Params()})
 	if err != nil {
 		return fail(err)
 	}
