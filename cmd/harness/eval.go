@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"time"
 
@@ -16,6 +15,7 @@ import (
 	"github.com/vlmlab/harness/harness/datafetch"
 	"github.com/vlmlab/harness/harness/openai"
 	"github.com/vlmlab/harness/harness/report"
+	"github.com/vlmlab/harness/harness/runner"
 	"github.com/vlmlab/harness/harness/suite"
 	"github.com/vlmlab/harness/internal/progress"
 	"github.com/vlmlab/harness/internal/version"
@@ -104,7 +104,6 @@ type plan struct {
 	judge    *config.Judge
 	out      string
 	cache    string
-	keyEnv   string
 	maxRetry int
 	compare  *leaderboard.Entry
 }
@@ -140,12 +139,9 @@ func runEval(cmd *cobra.Command, g *globals, f *evalFlags) error {
 	}
 	m := p.model
 	params := m.Generation.Params()
-	modelCfg := openai.Config{
-		BaseURL: m.Endpoint, Model: m.Model, SystemPrompt: m.SystemPrompt, MaxPixels: m.Generation.MaxPixels,
-		Concurrency: m.Concurrency, RequestsPerSecond: m.RPS, Timeout: m.Timeout.Duration,
-		MaxRetries: p.maxRetry, MaxConsecutiveFailures: f.maxFails, Cache: cacheIface, BackoffBase: f.backoff,
-	}
-	setKey(&modelCfg, p.keyEnv)
+	modelCfg := runner.OpenAIConfig(m)
+	modelCfg.MaxRetries, modelCfg.MaxConsecutiveFailures, modelCfg.BackoffBase = p.maxRetry, f.maxFails, f.backoff
+	modelCfg.Cache = cacheIface
 	client, err := openai.New(modelCfg)
 	if err != nil {
 		return fmt.Errorf("model %s: %w", m.Model, err)
@@ -285,9 +281,8 @@ func (f *evalFlags) plan(cmd *cobra.Command, cfg *config.Config) (*plan, error) 
 	if m.Timeout.Duration == 0 || fl.Changed("timeout") {
 		m.Timeout.Duration = f.timeout
 	}
-	p.keyEnv = f.apiKeyEnv
-	if p.keyEnv == "" {
-		p.keyEnv = m.APIKeyEnv
+	if f.apiKeyEnv != "" {
+		m.APIKeyEnv = f.apiKeyEnv
 	}
 	switch {
 	case m.Endpoint == "":
@@ -315,15 +310,14 @@ func (f *evalFlags) plan(cmd *cobra.Command, cfg *config.Config) (*plan, error) 
 	if runDir == "" {
 		runDir = ".harness"
 	}
-	slug := slugOf(m.Model)
 	p.out = f.out
 	if p.out == "" {
-		p.out = filepath.Join(runDir, "evals", slug)
+		p.out = filepath.Join(runDir, "evals", cache.Slug(m.Model))
 	}
 	if !f.noCache {
 		p.cache = f.cachePath
 		if p.cache == "" {
-			p.cache = filepath.Join(runDir, "cache", slug+".jsonl")
+			p.cache = cache.FileFor(filepath.Join(runDir, "cache"), m.Model)
 		}
 	}
 	return p, nil
@@ -460,16 +454,6 @@ func (f *evalFlags) targetsOf(cmd *cobra.Command, cfg *config.Config) ([]suite.T
 	return targets, nil
 }
 
-// setKey makes the client send the key in $env, and no key at all when env
-// is empty: a local server must never receive the OpenAI key by accident.
-func setKey(c *openai.Config, env string) {
-	if env != "" {
-		c.APIKeyEnv = env
-		return
-	}
-	c.Getenv = func(string) string { return "" }
-}
-
 func usageOf(model, judge *openai.Client) suite.Usage {
 	mu := model.Usage()
 	u := suite.Usage{ModelRequests: mu.Requests, ModelCacheHits: mu.CacheHits, ModelRetries: mu.Retries,
@@ -481,18 +465,6 @@ func usageOf(model, judge *openai.Client) suite.Usage {
 		u.CompletionToken += ju.CompletionTokens
 	}
 	return u
-}
-
-var unsafeName = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
-
-// slugOf makes a model name safe as a file name: "UCSC-VLAA/VLAA-Thinker" →
-// "UCSC-VLAA_VLAA-Thinker".
-func slugOf(name string) string {
-	s := strings.Trim(unsafeName.ReplaceAllString(name, "_"), "._")
-	if s == "" {
-		return "model"
-	}
-	return s
 }
 
 func orNone(s string) string {

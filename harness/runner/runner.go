@@ -14,6 +14,7 @@ import (
 
 	"github.com/hashicorp/go-hclog"
 
+	"github.com/vlmlab/harness/harness/cache"
 	"github.com/vlmlab/harness/harness/catalog"
 	"github.com/vlmlab/harness/harness/config"
 	"github.com/vlmlab/harness/harness/evaluate"
@@ -243,14 +244,24 @@ func (r *Runner) judge() (*openai.Client, error) {
 // generator returns the model backend of m for a checkpoint (nil: the model as is).
 func (r *Runner) generator(ctx context.Context, m config.Model, ckpt *sdk.Checkpoint) (evaluate.Generator, func(), error) {
 	if m.Backend == "openai" {
-		c, err := openai.New(openai.Config{
-			BaseURL: m.Endpoint, APIKeyEnv: m.APIKeyEnv, Model: m.Model, SystemPrompt: m.SystemPrompt,
-			MaxPixels: m.Generation.MaxPixels, Concurrency: m.Concurrency, RequestsPerSecond: m.RPS, Timeout: m.Timeout.Duration,
-		})
+		// Answers are cached per served model, as `harness eval` does, so a
+		// re-run of the matrix asks the server nothing it answered before.
+		path := cache.FileFor(filepath.Join(r.Config.RunDir, "cache"), m.Model)
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			return nil, nil, fmt.Errorf("model %s: cache: %w", m.Name, err)
+		}
+		store, err := cache.Open(path)
 		if err != nil {
+			return nil, nil, fmt.Errorf("model %s: cache: %w", m.Name, err)
+		}
+		cfg := OpenAIConfig(m)
+		cfg.Cache = store
+		c, err := openai.New(cfg)
+		if err != nil {
+			store.Close()
 			return nil, nil, fmt.Errorf("model %s: %w", m.Name, err)
 		}
-		return c, c.Close, nil
+		return c, func() { c.Close(); store.Close() }, nil
 	}
 	e, ok := r.Catalog.Get(m.Backend)
 	if !ok {
