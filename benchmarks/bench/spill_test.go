@@ -8,6 +8,8 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -304,4 +306,39 @@ func TestScanTSV(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestScanTSVKeepsNoRow: holding on to the short fields of every row (as
+// loaders do with questions and answers) must not keep the rows' image
+// cells alive.
+func TestScanTSVKeepsNoRow(t *testing.T) {
+	const rows, imageSize = 200, 100 << 10
+	var sb strings.Builder
+	sb.WriteString("index\timage\tquestion\n")
+	img := strings.Repeat("A", imageSize)
+	for i := range rows {
+		sb.WriteString(strconv.Itoa(i) + "\t" + img + "\tq\n")
+	}
+	path := filepath.Join(t.TempDir(), "big.tsv")
+	if err := os.WriteFile(path, []byte(sb.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	sb = strings.Builder{}
+	img = ""
+	var kept []string
+	err := bench.ScanTSV(path, []string{"index", "image", "question"}, func(r bench.TSVRow) error {
+		kept = append(kept, r.Get("index"), r.Get("question"))
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	// The image cells total 20 MB; what is kept is a few KB.
+	if ms.HeapAlloc > 8<<20 {
+		t.Errorf("%d MB of heap live after keeping %d short fields", ms.HeapAlloc>>20, len(kept))
+	}
+	runtime.KeepAlive(kept)
 }

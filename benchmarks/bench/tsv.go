@@ -69,7 +69,11 @@ func ScanTSV(path string, required []string, fn func(TSVRow) error) error {
 		}
 		m := make(map[string]string, len(header))
 		for name, i := range cols {
-			m[name] = rec[i]
+			// encoding/csv cuts every field of a record out of one string,
+			// so keeping a short field (a question, an answer) would keep
+			// the whole row alive, its base64 image included. Copies let
+			// the row go once fn returns.
+			m[name] = strings.Clone(rec[i])
 		}
 		if err := fn(TSVRow{Line: line, Fields: m}); err != nil {
 			return err
