@@ -389,3 +389,54 @@ func TestEvalWithPaperProfile(t *testing.T) {
 		}
 	}
 }
+
+// Ctrl-C stops the eval cleanly: what was answered is cached and reported,
+// the rest is listed as failed, the evaluator plugin is gone, and the exit
+// status says the run stopped.
+func TestEvalInterrupted(t *testing.T) {
+	data, err := synthLarge()
+	if err != nil {
+		t.Fatal(err)
+	}
+	slow := openaitest.New(openaitest.Config{SlowDelay: 50 * time.Millisecond, Faults: openaitest.Always(openaitest.Slow)})
+	defer slow.Close()
+	dir := t.TempDir()
+	cmd := exec.Command(harnessBin, evalArgs(slow, data, "--benchmarks", "dynamath", "--concurrency", "2")...)
+	cmd.Dir = dir
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	cachePath := filepath.Join(dir, "cache.jsonl")
+	deadline := time.Now().Add(60 * time.Second)
+	for countLinesIfExists(cachePath) < 16 {
+		if time.Now().After(deadline) {
+			cmd.Process.Kill()
+			cmd.Wait()
+			t.Fatal("no cache entries in 60 s")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	cmd.Process.Signal(os.Interrupt)
+	err = cmd.Wait()
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 {
+		t.Fatalf("exit: %v\n%s", err, stderr.String())
+	}
+	if !strings.Contains(stderr.String(), "eval stopped") || !strings.Contains(stderr.String(), "run the same command again") {
+		t.Errorf("stderr:\n%s", stderr.String())
+	}
+	rep := readEval(t, filepath.Join(dir, "out", "eval.json"))
+	if len(rep.Benchmarks) != 1 || rep.Benchmarks[0].Scored || len(rep.Benchmarks[0].Failed) == 0 {
+		t.Fatalf("eval.json after the interrupt: %+v", rep.Benchmarks)
+	}
+	cached := countLinesIfExists(cachePath)
+	if answered := rep.Benchmarks[0].Items - len(rep.Benchmarks[0].Failed); answered < cached {
+		t.Errorf("%d answered items reported, %d cached", answered, cached)
+	}
+	// No evaluator plugin outlives the host.
+	out, _ := exec.Command("pgrep", "-f", harnessBin+" plugin serve dynamath").Output()
+	if pids := strings.TrimSpace(string(out)); pids != "" {
+		t.Errorf("plugin processes left: %s", pids)
+	}
+}
