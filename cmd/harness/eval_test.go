@@ -440,3 +440,41 @@ func TestEvalInterrupted(t *testing.T) {
 		t.Errorf("plugin processes left: %s", pids)
 	}
 }
+
+// A local OpenAI-compatible model can judge; its answers are cached too.
+func TestEvalWithLocalJudge(t *testing.T) {
+	data := suites(t)
+	model := openaitest.New(openaitest.Config{Answer: func(openaitest.Request, int) string {
+		return "<think>hmm</think><answer>The figure shows it is probably the second one</answer>"
+	}})
+	defer model.Close()
+	judge := openaitest.New(openaitest.Config{Answer: func(openaitest.Request, int) string { return "B" }})
+	defer judge.Close()
+	dir := t.TempDir()
+	args := []string{"eval", "--endpoint", model.URL(), "--model", "toy-3b", "--data-dir", data, "--allow-partial",
+		"--judge", "local-judge", "--judge-endpoint", judge.URL(), "--out", "out", "--cache", "cache.jsonl"}
+	r := harness(t, dir, args...)
+	if r.code != 0 {
+		t.Fatalf("exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	calls := judge.Calls()
+	if calls == 0 {
+		t.Fatal("the judge was never called")
+	}
+	if !strings.Contains(r.stderr, "judge round 1") {
+		t.Errorf("no judge progress on stderr:\n%s", r.stderr)
+	}
+	rep := readEval(t, filepath.Join(dir, "out", "eval.json"))
+	if rep.Judge == nil || rep.Judge.Name != "local-judge" {
+		t.Errorf("judge provenance: %+v", rep.Judge)
+	}
+	var perBench struct{ Judge string }
+	b, _ := os.ReadFile(filepath.Join(dir, "out", "mathvista.json"))
+	if err := json.Unmarshal(b, &perBench); err != nil || perBench.Judge != "local-judge" {
+		t.Errorf("mathvista.json judge %q (%v)", perBench.Judge, err)
+	}
+	r = harness(t, dir, args...)
+	if r.code != 0 || judge.Calls() != calls {
+		t.Errorf("second run: exit %d, %d more judge calls", r.code, judge.Calls()-calls)
+	}
+}
