@@ -245,23 +245,8 @@ func TestEvalResumesAfterSIGKILL(t *testing.T) {
 	srv := openaitest.New(openaitest.Config{})
 	defer srv.Close()
 	dir := t.TempDir()
-	slow := openaitest.New(openaitest.Config{SlowDelay: 40 * time.Millisecond, Faults: openaitest.Always(openaitest.Slow)})
-	defer slow.Close()
-	cmd := exec.Command(harnessBin, evalArgs(slow, data, "--benchmarks", "dynamath", "--concurrency", "2")...)
-	cmd.Dir = dir
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
+	cmd, _ := startSlowEval(t, dir, data, 20)
 	cachePath := filepath.Join(dir, "cache.jsonl")
-	deadline := time.Now().Add(60 * time.Second)
-	for countLinesIfExists(cachePath) < 20 {
-		if time.Now().After(deadline) {
-			cmd.Process.Kill()
-			cmd.Wait()
-			t.Fatal("the eval wrote no cache entries in 60 s")
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
 	cmd.Process.Signal(syscall.SIGKILL)
 	cmd.Wait()
 	cached := countLinesIfExists(cachePath)
@@ -398,26 +383,9 @@ func TestEvalInterrupted(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	slow := openaitest.New(openaitest.Config{SlowDelay: 50 * time.Millisecond, Faults: openaitest.Always(openaitest.Slow)})
-	defer slow.Close()
 	dir := t.TempDir()
-	cmd := exec.Command(harnessBin, evalArgs(slow, data, "--benchmarks", "dynamath", "--concurrency", "2")...)
-	cmd.Dir = dir
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
+	cmd, stderr := startSlowEval(t, dir, data, 16)
 	cachePath := filepath.Join(dir, "cache.jsonl")
-	deadline := time.Now().Add(60 * time.Second)
-	for countLinesIfExists(cachePath) < 16 {
-		if time.Now().After(deadline) {
-			cmd.Process.Kill()
-			cmd.Wait()
-			t.Fatal("no cache entries in 60 s")
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
 	cmd.Process.Signal(os.Interrupt)
 	err = cmd.Wait()
 	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 {
@@ -477,4 +445,30 @@ func TestEvalWithLocalJudge(t *testing.T) {
 	if r.code != 0 || judge.Calls() != calls {
 		t.Errorf("second run: exit %d, %d more judge calls", r.code, judge.Calls()-calls)
 	}
+}
+
+// startSlowEval starts an eval of DynaMath against a server that takes 40 ms
+// per answer, and returns once at least n answers are in the cache file.
+func startSlowEval(t *testing.T, dir, data string, n int) (*exec.Cmd, *strings.Builder) {
+	t.Helper()
+	slow := openaitest.New(openaitest.Config{SlowDelay: 40 * time.Millisecond, Faults: openaitest.Always(openaitest.Slow)})
+	t.Cleanup(slow.Close)
+	cmd := exec.Command(harnessBin, evalArgs(slow, data, "--benchmarks", "dynamath", "--concurrency", "2")...)
+	cmd.Dir = dir
+	stderr := &strings.Builder{}
+	cmd.Stderr = stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	cachePath := filepath.Join(dir, "cache.jsonl")
+	deadline := time.Now().Add(60 * time.Second)
+	for countLinesIfExists(cachePath) < n {
+		if time.Now().After(deadline) {
+			cmd.Process.Kill()
+			cmd.Wait()
+			t.Fatalf("the eval wrote fewer than %d cache entries in 60 s", n)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	return cmd, stderr
 }
