@@ -386,6 +386,9 @@ func TestEvalInterrupted(t *testing.T) {
 	dir := t.TempDir()
 	cmd, stderr := startSlowEval(t, dir, data, 16)
 	cachePath := filepath.Join(dir, "cache.jsonl")
+	if len(processesRunning(harnessBin, "plugin", "serve", "dynamath")) == 0 {
+		t.Fatal("no dynamath plugin process found while the eval runs: the leftover check below would prove nothing")
+	}
 	cmd.Process.Signal(os.Interrupt)
 	err = cmd.Wait()
 	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 {
@@ -403,9 +406,8 @@ func TestEvalInterrupted(t *testing.T) {
 		t.Errorf("%d answered items reported, %d cached", answered, cached)
 	}
 	// No evaluator plugin outlives the host.
-	out, _ := exec.Command("pgrep", "-f", harnessBin+" plugin serve dynamath").Output()
-	if pids := strings.TrimSpace(string(out)); pids != "" {
-		t.Errorf("plugin processes left: %s", pids)
+	if pids := processesRunning(harnessBin, "plugin", "serve", "dynamath"); len(pids) > 0 {
+		t.Errorf("plugin processes left: %v", pids)
 	}
 }
 
@@ -471,4 +473,17 @@ func startSlowEval(t *testing.T, dir, data string, n int) (*exec.Cmd, *strings.B
 		time.Sleep(20 * time.Millisecond)
 	}
 	return cmd, stderr
+}
+
+// processesRunning lists the PIDs whose command line is exactly args.
+func processesRunning(args ...string) []string {
+	want := strings.Join(args, "\x00") + "\x00"
+	cmdlines, _ := filepath.Glob("/proc/[0-9]*/cmdline")
+	var pids []string
+	for _, f := range cmdlines {
+		if b, err := os.ReadFile(f); err == nil && string(b) == want {
+			pids = append(pids, filepath.Base(filepath.Dir(f)))
+		}
+	}
+	return pids
 }
