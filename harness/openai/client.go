@@ -16,6 +16,7 @@ import (
 	"sync"
 	"time"
 
+	"golang.org/x/sync/singleflight"
 	"golang.org/x/time/rate"
 )
 
@@ -41,7 +42,9 @@ type Client struct {
 	// grows memory (16 requests in flight would hold hundreds of MB).
 	scaling chan struct{}
 	limiter *rate.Limiter // nil: unlimited
-	log     *slog.Logger
+	// flight merges in-flight calls for the same cache key.
+	flight singleflight.Group
+	log    *slog.Logger
 
 	// stopCtx ends when the breaker trips; its cause is the stop error.
 	stopCtx context.Context

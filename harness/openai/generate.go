@@ -76,15 +76,43 @@ func (c *Client) generateOne(ctx context.Context, p sdk.Prompt, params sdk.Gener
 	if err != nil {
 		return failedGenerations(p.ID, n, err)
 	}
-	var key string
-	if c.cfg.Cache != nil {
-		if key, err = c.generateCacheKey(system, parts, params); err != nil {
-			return failedGenerations(p.ID, n, err)
-		}
-		if gens, ok := c.cachedGenerations(key, p.ID, n); ok {
-			return gens
-		}
+	if c.cfg.Cache == nil {
+		return c.ask(ctx, p.ID, "", system, parts, params, n, cacheErr)
 	}
+	key, err := c.generateCacheKey(system, parts, params)
+	if err != nil {
+		return failedGenerations(p.ID, n, err)
+	}
+	if gens, ok := c.cachedGenerations(key, p.ID, n); ok {
+		return gens
+	}
+	// Items that send exactly the same request (a benchmark may ask one
+	// question twice) share one call, so a resumed run asks each request once.
+	v, _, _ := c.flight.Do(key, func() (any, error) {
+		if gens, ok := c.cachedGenerations(key, p.ID, n); ok {
+			return gens, nil
+		}
+		return c.ask(ctx, p.ID, key, system, parts, params, n, cacheErr), nil
+	})
+	gens := v.([]sdk.Generation)
+	if gens[0].PromptID == p.ID {
+		return gens
+	}
+	mine := make([]sdk.Generation, len(gens))
+	for i, g := range gens {
+		g.PromptID = p.ID
+		mine[i] = g
+	}
+	if mine[0].Error == "" {
+		c.usage.cacheHits.Add(1)
+	}
+	return mine
+}
+
+// ask sends one prompt's request and caches the answer under key ("" for
+// none).
+func (c *Client) ask(ctx context.Context, promptID, key, system string, parts []loadedPart, params sdk.GenerateParams, n int, cacheErr *firstError) []sdk.Generation {
+	p := sdk.Prompt{ID: promptID}
 	body, err := c.buildGenerate(system, parts, params, n)
 	if err != nil {
 		return failedGenerations(p.ID, n, err)

@@ -96,14 +96,47 @@ func (c *Client) judgeOne(ctx context.Context, req sdk.JudgeRequest) (text strin
 		if err != nil {
 			return "", nil, err
 		}
-		if raw, ok := c.cfg.Cache.Get(key); ok {
-			var cj cachedJudge
-			if err := json.Unmarshal(raw, &cj); err == nil {
-				c.usage.cacheHits.Add(1)
-				return cj.Text, nil, nil
-			}
+		if text, ok := c.cachedJudge(key); ok {
+			return text, nil, nil
 		}
+		// The same question asked for several items at once is sent once.
+		type result struct {
+			text          string
+			cacheErr, err error
+			leaderKey     string
+		}
+		v, _, _ := c.flight.Do(key, func() (any, error) {
+			if text, ok := c.cachedJudge(key); ok {
+				return result{text: text, leaderKey: req.Key}, nil
+			}
+			text, cacheErr, err := c.askJudge(ctx, model, key, req)
+			return result{text, cacheErr, err, req.Key}, nil
+		})
+		r := v.(result)
+		if r.leaderKey != req.Key && r.err == nil {
+			c.usage.cacheHits.Add(1)
+		}
+		return r.text, r.cacheErr, r.err
 	}
+	return c.askJudge(ctx, model, "", req)
+}
+
+func (c *Client) cachedJudge(key string) (string, bool) {
+	raw, ok := c.cfg.Cache.Get(key)
+	if !ok {
+		return "", false
+	}
+	var cj cachedJudge
+	if err := json.Unmarshal(raw, &cj); err != nil {
+		return "", false
+	}
+	c.usage.cacheHits.Add(1)
+	return cj.Text, true
+}
+
+// askJudge sends one judge request and caches the answer under key ("" for
+// none).
+func (c *Client) askJudge(ctx context.Context, model, key string, req sdk.JudgeRequest) (text string, cacheErr, err error) {
 	body, err := c.buildJudge(model, req)
 	if err != nil {
 		return "", nil, err
