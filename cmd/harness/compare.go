@@ -54,7 +54,8 @@ func printCompare(out io.Writer, header []string, rows [][]string, res *suite.Re
 	for i, row := range rows {
 		r, ok := cmp[names[i]]
 		pub, delta := "-", "-"
-		if ok && r.HasPublished {
+		partialAvg := names[i] == leaderboard.AverageName && len(res.Benchmarks) != len(leaderboard.Benchmarks())
+		if ok && r.HasPublished && !partialAvg {
 			pub = report.Pct(r.Published)
 			if r.HasMeasured {
 				delta = fmt.Sprintf("%+.1f", r.Delta)

@@ -137,7 +137,13 @@ func TestDataImportThenEvalRealLogicVista(t *testing.T) {
 	if b.Items != 448 || b.Score < 99.0 || b.Score > 446.0/448*100+1e-9 {
 		t.Errorf("oracle on real LogicVista: %d items, score %.2f, want 448 and at most %.2f", b.Items, b.Score, 446.0/448*100)
 	}
-	if !strings.Contains(r.stdout, "38.5") {
-		t.Errorf("no published LogicVista number beside the measured one:\n%s", r.stdout)
+	if !strings.Contains(r.stdout, "38.5") || !strings.Contains(r.stdout, "+61.1") {
+		t.Errorf("no published LogicVista number and difference beside the measured one:\n%s", r.stdout)
+	}
+	// One benchmark's average is not the leaderboard's: no published average beside it.
+	_, avgRow, _ := strings.Cut(r.stdout, "average of 1")
+	avgRow, _, _ = strings.Cut(avgRow, "\n")
+	if avgRow == "" || strings.Contains(avgRow, "35.4") || !strings.Contains(avgRow, "99.6") {
+		t.Errorf("average row of a one-benchmark eval:\n%s", r.stdout)
 	}
 }

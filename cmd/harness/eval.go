@@ -497,7 +497,12 @@ func printEval(cmd *cobra.Command, res *suite.Result, compare *leaderboard.Entry
 	if res.Average != nil {
 		avg = report.Pct(*res.Average)
 	}
-	rows = append(rows, []string{"average", "", "", "", "", avg})
+	label := "average"
+	if n := len(res.Benchmarks); n != len(benchmarkNames()) {
+		// Not the leaderboard's average of six: say so.
+		label = fmt.Sprintf("average of %d", n)
+	}
+	rows = append(rows, []string{label, "", "", "", "", avg})
 	if synthetic {
 		fmt.Fprintln(out, "SYNTHETIC data: not comparable with published numbers")
 	}
