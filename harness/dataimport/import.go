@@ -537,6 +537,26 @@ func findOfficial(src string, names ...string) (string, error) {
 	return "", fmt.Errorf("source folder %s holds none of the official files %s", src, strings.Join(names, ", "))
 }
 
+// openOfficial finds the official file in src (names as findOfficial takes
+// them), loads it with the evaluator's own loader, and returns the dataset,
+// the file and its absolute folder (where image paths are relative to).
+func openOfficial[D any](ctx context.Context, src string, allowPartial bool, load func(context.Context, sdk.LoadRequest) (D, error), names ...string) (D, string, string, error) {
+	var zero D
+	file, err := findOfficial(src, names...)
+	if err != nil {
+		return zero, "", "", err
+	}
+	ds, err := load(ctx, sdk.LoadRequest{Path: file, AllowPartial: allowPartial})
+	if err != nil {
+		return zero, "", "", err
+	}
+	dir, err := absDir(file)
+	if err != nil {
+		return zero, "", "", err
+	}
+	return ds, file, dir, nil
+}
+
 // absDir is the absolute folder of a file.
 func absDir(file string) (string, error) {
 	return filepath.Abs(filepath.Dir(file))

@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"github.com/vlmlab/harness/benchmarks/logicvista"
-	"github.com/vlmlab/harness/plugins/sdk"
 )
 
 // logicvistaSheet builds LogicVista.tsv from dataset.json and images/. The
@@ -21,11 +20,7 @@ import (
 // empty record v1_382 keeps its empty question and answer, which pandas reads
 // as NaN), skill (str() of the list).
 func logicvistaSheet(ctx context.Context, src string, allowPartial bool) (*sheet, error) {
-	file, err := findOfficial(src, "dataset.json", "data/dataset.json")
-	if err != nil {
-		return nil, err
-	}
-	ds, err := logicvista.New().Load(ctx, sdk.LoadRequest{Path: file, AllowPartial: allowPartial})
+	ds, file, dir, err := openOfficial(ctx, src, allowPartial, logicvista.New().Load, "dataset.json", "data/dataset.json")
 	if err != nil {
 		return nil, err
 	}
@@ -39,10 +34,6 @@ func logicvistaSheet(ctx context.Context, src string, allowPartial bool) (*sheet
 	}
 	if err := json.Unmarshal(data, &recs); err != nil {
 		return nil, fmt.Errorf("%s: %w", file, err)
-	}
-	dir, err := absDir(file)
-	if err != nil {
-		return nil, err
 	}
 	items := ds.Items()
 	numeric := true

@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"github.com/vlmlab/harness/benchmarks/mathverse"
-	"github.com/vlmlab/harness/plugins/sdk"
 )
 
 // mathverseSheet builds MathVerse_MINIVOnly.tsv (VLMEvalKit's
@@ -25,19 +24,11 @@ import (
 // judge), metadata (str() of the record's metadata dict), problem_version
 // ("Vision Only"), problem_index, question_type, query_cot.
 func mathverseSheet(ctx context.Context, src string, allowPartial bool) (*sheet, error) {
-	file, err := findOfficial(src, "testmini.json", "testmini_text_only.json")
-	if err != nil {
-		return nil, err
-	}
-	ds, err := mathverse.New().Load(ctx, sdk.LoadRequest{Path: file, AllowPartial: allowPartial})
+	ds, file, dir, err := openOfficial(ctx, src, allowPartial, mathverse.New().Load, "testmini.json", "testmini_text_only.json")
 	if err != nil {
 		return nil, err
 	}
 	extras, err := mathverseExtras(file)
-	if err != nil {
-		return nil, err
-	}
-	dir, err := absDir(file)
 	if err != nil {
 		return nil, err
 	}

@@ -5,7 +5,6 @@ import (
 	"fmt"
 
 	"github.com/vlmlab/harness/benchmarks/mathvision"
-	"github.com/vlmlab/harness/plugins/sdk"
 )
 
 // mathvisionSheet reads test.jsonl (or testmini.jsonl, which is partial)
@@ -15,15 +14,7 @@ import (
 // level is kept as an extra column so the official per-level breakdown
 // survives the import.
 func mathvisionSheet(ctx context.Context, src string, allowPartial bool) (*sheet, error) {
-	file, err := findOfficial(src, "test.jsonl", "testmini.jsonl")
-	if err != nil {
-		return nil, err
-	}
-	ds, err := mathvision.Load(ctx, sdk.LoadRequest{Path: file, AllowPartial: allowPartial})
-	if err != nil {
-		return nil, err
-	}
-	dir, err := absDir(file)
+	ds, file, dir, err := openOfficial(ctx, src, allowPartial, mathvision.Load, "test.jsonl", "testmini.jsonl")
 	if err != nil {
 		return nil, err
 	}

@@ -5,7 +5,6 @@ import (
 	"fmt"
 
 	"github.com/vlmlab/harness/benchmarks/mathvista"
-	"github.com/vlmlab/harness/plugins/sdk"
 )
 
 // mathvistaSheet reads testmini.json (+ query.json beside it) through the
@@ -14,15 +13,7 @@ import (
 // text for multiple choice), answer_option its letter, choices and skills
 // str() of Python lists (choices empty for free-form items).
 func mathvistaSheet(ctx context.Context, src string, allowPartial bool) (*sheet, error) {
-	file, err := findOfficial(src, "testmini.json")
-	if err != nil {
-		return nil, err
-	}
-	ds, err := mathvista.Load(ctx, sdk.LoadRequest{Path: file, AllowPartial: allowPartial})
-	if err != nil {
-		return nil, err
-	}
-	dir, err := absDir(file)
+	ds, file, dir, err := openOfficial(ctx, src, allowPartial, mathvista.Load, "testmini.json")
 	if err != nil {
 		return nil, err
 	}

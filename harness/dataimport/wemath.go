@@ -5,7 +5,6 @@ import (
 	"fmt"
 
 	"github.com/vlmlab/harness/benchmarks/wemath"
-	"github.com/vlmlab/harness/plugins/sdk"
 )
 
 // wemathSheet reads testmini.json through the evaluator's loader. WeMath.tsv:
@@ -18,15 +17,7 @@ import (
 // column is written only when some item has a hint (the official file has
 // none).
 func wemathSheet(ctx context.Context, src string, allowPartial bool) (*sheet, error) {
-	file, err := findOfficial(src, "testmini.json")
-	if err != nil {
-		return nil, err
-	}
-	ds, err := wemath.Load(ctx, sdk.LoadRequest{Path: file, AllowPartial: allowPartial})
-	if err != nil {
-		return nil, err
-	}
-	dir, err := absDir(file)
+	ds, file, dir, err := openOfficial(ctx, src, allowPartial, wemath.Load, "testmini.json")
 	if err != nil {
 		return nil, err
 	}
