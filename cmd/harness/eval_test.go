@@ -487,3 +487,43 @@ func processesRunning(args ...string) []string {
 	}
 	return pids
 }
+
+// `harness run` with a served model and a judge caches both: a second run of
+// the matrix calls neither server.
+func TestRunServedModelFromCache(t *testing.T) {
+	model := openaitest.New(openaitest.Config{Answer: func(openaitest.Request, int) string {
+		return "<think>so</think><answer>it looks like the second one</answer>"
+	}})
+	defer model.Close()
+	judge := openaitest.New(openaitest.Config{Answer: func(openaitest.Request, int) string { return "B" }})
+	defer judge.Close()
+	dir := t.TempDir()
+	cfg := fmt.Sprintf(`version: 1
+run_dir: .harness
+data: {synthetic: {seed: 2, size: tiny}}
+models:
+  - {name: served, backend: openai, endpoint: %s, model: toy-served}
+judge: {endpoint: %s, model: local-judge}
+benchmarks: [{name: mathvista}, {name: mathverse}, {name: logicvista}]
+recipes: [{name: base}]
+matrix: {recipes: [base], models: [served], benchmarks: [all]}
+`, model.URL(), judge.URL())
+	if err := os.WriteFile(filepath.Join(dir, "harness.yaml"), []byte(cfg), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := harness(t, dir, "run")
+	if r.code != 0 {
+		t.Fatalf("exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	modelCalls, judgeCalls := model.Calls(), judge.Calls()
+	if modelCalls == 0 || judgeCalls == 0 {
+		t.Fatalf("first run: %d model calls, %d judge calls", modelCalls, judgeCalls)
+	}
+	r = harness(t, dir, "run")
+	if r.code != 0 {
+		t.Fatalf("second run: exit %d\n%s", r.code, r.stderr)
+	}
+	if model.Calls() != modelCalls || judge.Calls() != judgeCalls {
+		t.Errorf("second run called the model %d and the judge %d more times", model.Calls()-modelCalls, judge.Calls()-judgeCalls)
+	}
+}

@@ -100,13 +100,11 @@ func (r *Runner) Run(ctx context.Context) (*Result, error) {
 	if len(models) == 0 {
 		return nil, fmt.Errorf("%s: no models to evaluate; add one under models (e.g. backend: chance)", cfg.File)
 	}
-	judge, err := r.judge()
+	judge, closeJudge, err := r.judge()
 	if err != nil {
 		return nil, err
 	}
-	if judge != nil {
-		defer judge.Close()
-	}
+	defer closeJudge()
 
 	for _, recipe := range r.recipes() {
 		ckpt, err := r.train(ctx, recipe, data)
@@ -229,30 +227,48 @@ func (r *Runner) stages(rc config.Recipe) []config.Stage {
 	return out
 }
 
-func (r *Runner) judge() (*openai.Client, error) {
+// judge returns the LLM judge (nil when none is configured) and what closes it.
+func (r *Runner) judge() (*openai.Client, func(), error) {
 	j := r.Config.Judge
 	if j == nil {
-		return nil, nil
+		return nil, func() {}, nil
 	}
-	c, err := openai.New(openai.Config{BaseURL: j.Endpoint, APIKeyEnv: j.APIKeyEnv, Model: j.Model, Concurrency: j.Concurrency})
+	model := j.Model
+	if model == "" {
+		model = openai.DefaultJudgeModel
+	}
+	store, err := r.openCache("judge-" + model)
 	if err != nil {
-		return nil, fmt.Errorf("judge: %w", err)
+		return nil, nil, fmt.Errorf("judge: %w", err)
 	}
-	return c, nil
+	c, err := openai.New(openai.Config{BaseURL: j.Endpoint, APIKeyEnv: j.APIKeyEnv, Model: j.Model, Concurrency: j.Concurrency, Cache: store})
+	if err != nil {
+		store.Close()
+		return nil, nil, fmt.Errorf("judge: %w", err)
+	}
+	return c, func() { c.Close(); store.Close() }, nil
+}
+
+// openCache opens the answer cache of a served model (or judge) under the
+// run folder: one file each, so a re-run of the matrix asks nothing twice.
+func (r *Runner) openCache(name string) (*cache.Store, error) {
+	path := cache.FileFor(filepath.Join(r.Config.RunDir, "cache"), name)
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return nil, fmt.Errorf("cache: %w", err)
+	}
+	s, err := cache.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("cache: %w", err)
+	}
+	return s, nil
 }
 
 // generator returns the model backend of m for a checkpoint (nil: the model as is).
 func (r *Runner) generator(ctx context.Context, m config.Model, ckpt *sdk.Checkpoint) (evaluate.Generator, func(), error) {
 	if m.Backend == "openai" {
-		// Answers are cached per served model, as `harness eval` does, so a
-		// re-run of the matrix asks the server nothing it answered before.
-		path := cache.FileFor(filepath.Join(r.Config.RunDir, "cache"), m.Model)
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			return nil, nil, fmt.Errorf("model %s: cache: %w", m.Name, err)
-		}
-		store, err := cache.Open(path)
+		store, err := r.openCache(m.Model)
 		if err != nil {
-			return nil, nil, fmt.Errorf("model %s: cache: %w", m.Name, err)
+			return nil, nil, fmt.Errorf("model %s: %w", m.Name, err)
 		}
 		cfg := OpenAIConfig(m)
 		cfg.Cache = store
