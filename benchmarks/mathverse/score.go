@@ -41,25 +41,11 @@ func (d *Dataset) Items() []sdk.Item { return d.items }
 // requests in the first round, consistency requests in the second (for
 // items whose extraction is not exactly the standard answer), then the report.
 func (d *Dataset) Score(ctx context.Context, responses []sdk.Response, answers []sdk.JudgeAnswer) (*sdk.ScoreResult, error) {
-	byID, err := bench.IndexResponses(d.items, responses)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", Name, err)
-	}
-	rounds := bench.NewRounds(d.judge, answers)
-	results := make([]sdk.ItemResult, len(d.problems))
-	for i := range d.problems {
-		if i%64 == 0 {
-			if err := ctx.Err(); err != nil {
-				return nil, err
-			}
-		}
-		resp, ok := byID[d.problems[i].id]
-		results[i] = d.scoreItem(rounds, &d.problems[i], resp, ok)
-	}
-	if pending := rounds.Pending(); len(pending) > 0 {
-		return &sdk.ScoreResult{Pending: pending}, nil
-	}
-	return &sdk.ScoreResult{Report: d.report(results)}, nil
+	return bench.Pass[problem]{
+		Benchmark: Name, Judge: d.judge, Items: d.items, Problems: d.problems,
+		ID:   func(p *problem) string { return p.id },
+		Item: d.scoreItem, Report: d.report,
+	}.Run(ctx, responses, answers)
 }
 
 // scoreItem scores one item; while a judge call is pending the result is

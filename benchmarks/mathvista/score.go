@@ -6,7 +6,6 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/vlmlab/harness/benchmarks/answer"
 	"github.com/vlmlab/harness/benchmarks/bench"
 	"github.com/vlmlab/harness/plugins/sdk"
 )
@@ -26,31 +25,16 @@ var officialSchedule = bench.Schedule{Temperatures: []float64{0}, MaxTokens: 102
 // Score scores responses, asking for judge extractions where the profile's
 // rules need one (see sdk.Dataset).
 func (d *Dataset) Score(ctx context.Context, responses []sdk.Response, answers []sdk.JudgeAnswer) (*sdk.ScoreResult, error) {
-	byID, err := bench.IndexResponses(d.items, responses)
-	if err != nil {
-		return nil, fmt.Errorf("mathvista: %w", err)
-	}
-	rounds := bench.NewRounds(d.judge, answers)
-	results := make([]sdk.ItemResult, len(d.problems))
-	for i := range d.problems {
-		if i%64 == 0 {
-			if err := ctx.Err(); err != nil {
-				return nil, err
-			}
-		}
-		p := &d.problems[i]
-		r, has := byID[p.PID]
-		results[i] = d.scoreItem(rounds, p, r, has)
-	}
-	if pending := rounds.Pending(); len(pending) > 0 {
-		return &sdk.ScoreResult{Pending: pending}, nil
-	}
-	return &sdk.ScoreResult{Report: d.report(results)}, nil
+	return bench.Pass[Problem]{
+		Benchmark: "mathvista", Judge: d.judge, Items: d.items, Problems: d.problems,
+		ID:   func(p *Problem) string { return p.PID },
+		Item: d.scoreItem, Report: d.report,
+	}.Run(ctx, responses, answers)
 }
 
 func (d *Dataset) scoreItem(rounds *bench.Rounds, p *Problem, r sdk.Response, has bool) sdk.ItemResult {
 	res := sdk.ItemResult{ID: p.PID, Response: r.Text, Path: sdk.PathUnresolved}
-	text, reason := finalText(r, has)
+	text, reason := bench.FinalText(r, has)
 	if reason != "" {
 		res.Reason = reason
 		return res
@@ -59,28 +43,6 @@ func (d *Dataset) scoreItem(rounds *bench.Rounds, p *Problem, r sdk.Response, ha
 		return d.scoreOfficial(rounds, p, text, res)
 	}
 	return d.scoreLeaderboard(rounds, p, text, res)
-}
-
-// finalText returns the text both scorers read: a response without reasoning
-// tags as it is (the upstream rules strip what they strip themselves), else
-// the final answer after the reasoning. reason says why there is none.
-func finalText(r sdk.Response, has bool) (text, reason string) {
-	switch {
-	case !has:
-		return "", "no response"
-	case r.Failed:
-		return "", "model failed: " + r.Error
-	}
-	t := answer.Inspect(r.Text)
-	switch t.Status {
-	case answer.Untagged:
-		return r.Text, ""
-	case answer.AnswerTag, answer.AfterThink:
-		return t.Final, ""
-	case answer.Empty:
-		return "", "empty response"
-	}
-	return "", "no final answer: " + t.Status.String()
 }
 
 func (d *Dataset) scoreLeaderboard(rounds *bench.Rounds, p *Problem, text string, res sdk.ItemResult) sdk.ItemResult {

@@ -156,7 +156,7 @@ func TestLeaderboardRules(t *testing.T) {
 				if q.Temperature != 0.5*float64(q.Attempt) || q.MaxTokens != 128 || q.Stage != stageExtract {
 					t.Errorf("request %s: temperature %v, max tokens %d, stage %q; want %v, 128, extract", q.Key, q.Temperature, q.MaxTokens, q.Stage, 0.5*float64(q.Attempt))
 				}
-				text, _ := finalText(sdk.Response{Text: tt.response[q.ItemID]}, true)
+				text, _ := bench.FinalText(sdk.Response{Text: tt.response[q.ItemID]}, true)
 				p, _ := ds.Problem(q.ItemID)
 				if q.Prompt != LeaderboardPrompt(p.Query, text) {
 					t.Errorf("request %s: prompt is not the leaderboard prompt of the item's query and final answer", q.Key)

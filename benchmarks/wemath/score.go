@@ -21,31 +21,16 @@ var judgeSchedule = bench.Schedule{Temperatures: []float64{0, 0, 0}, MaxTokens: 
 // Score scores responses, asking the judge to match a response to an option
 // where the leaderboard rules need it (see sdk.Dataset).
 func (d *Dataset) Score(ctx context.Context, responses []sdk.Response, answers []sdk.JudgeAnswer) (*sdk.ScoreResult, error) {
-	byID, err := bench.IndexResponses(d.items, responses)
-	if err != nil {
-		return nil, fmt.Errorf("wemath: %w", err)
-	}
-	rounds := bench.NewRounds(d.judge, answers)
-	results := make([]sdk.ItemResult, len(d.problems))
-	for i := range d.problems {
-		if i%256 == 0 {
-			if err := ctx.Err(); err != nil {
-				return nil, err
-			}
-		}
-		p := &d.problems[i]
-		r, has := byID[p.ID]
-		results[i] = d.scoreItem(rounds, p, r, has)
-	}
-	if pending := rounds.Pending(); len(pending) > 0 {
-		return &sdk.ScoreResult{Pending: pending}, nil
-	}
-	return &sdk.ScoreResult{Report: d.report(results)}, nil
+	return bench.Pass[Problem]{
+		Benchmark: "wemath", Judge: d.judge, Items: d.items, Problems: d.problems,
+		ID:   func(p *Problem) string { return p.ID },
+		Item: d.scoreItem, Report: d.report,
+	}.Run(ctx, responses, answers)
 }
 
 func (d *Dataset) scoreItem(rounds *bench.Rounds, p *Problem, r sdk.Response, has bool) sdk.ItemResult {
 	res := sdk.ItemResult{ID: p.ID, Response: r.Text, Path: sdk.PathUnresolved}
-	text, reason := finalText(r, has)
+	text, reason := bench.FinalText(r, has)
 	if reason != "" {
 		res.Reason = reason
 		return res
@@ -59,28 +44,6 @@ func (d *Dataset) scoreItem(rounds *bench.Rounds, p *Problem, r sdk.Response, ha
 		return res
 	}
 	return scoreLeaderboard(rounds, p, text, res)
-}
-
-// finalText returns the text the rules read: a response without reasoning
-// tags as it is, else the final answer after the reasoning. reason says why
-// there is none.
-func finalText(r sdk.Response, has bool) (text, reason string) {
-	switch {
-	case !has:
-		return "", "no response"
-	case r.Failed:
-		return "", "model failed: " + r.Error
-	}
-	t := answer.Inspect(r.Text)
-	switch t.Status {
-	case answer.Untagged:
-		return r.Text, ""
-	case answer.AnswerTag, answer.AfterThink:
-		return t.Final, ""
-	case answer.Empty:
-		return "", "empty response"
-	}
-	return "", "no final answer: " + t.Status.String()
 }
 
 // scoreLeaderboard is VLMEvalKit's extract_answer_from_item for WeMath:
