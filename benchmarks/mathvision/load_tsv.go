@@ -56,7 +56,7 @@ func parseTSVRow(path string, r bench.TSVRow) (Problem, error) {
 	if p.ID == "" {
 		return p, fail("index", "empty; every row needs an id")
 	}
-	opts, err := parsePyList(r.Get("choices"))
+	opts, err := bench.ParsePyList(r.Get("choices"), isNumber)
 	if err != nil {
 		return p, fail("choices", "%v", err)
 	}
@@ -72,4 +72,10 @@ func parseTSVRow(path string, r bench.TSVRow) (Problem, error) {
 		return p, fmt.Errorf("%s: line %d: %w", path, r.Line, err)
 	}
 	return p, nil
+}
+
+// isNumber says whether an unquoted choices element is a number.
+func isNumber(s string) bool {
+	_, err := strconv.ParseFloat(s, 64)
+	return err == nil
 }

@@ -53,7 +53,7 @@ func (d *Dataset) scoreItem(rounds *bench.Rounds, p *Problem, r sdk.Response, ha
 	case out.NoJudge:
 		res.Reason = "rules found no answer and no judge is configured"
 	case !out.OK:
-		res.Reason = fmt.Sprintf("judge gave no usable answer in %d attempts (last: %q)", out.Attempts, clip(out.Last))
+		res.Reason = fmt.Sprintf("judge gave no usable answer in %d attempts (last: %q)", out.Attempts, bench.Clip(out.Last))
 	default:
 		res.Extracted, res.Path, res.Hit = out.Value, sdk.PathJudge, LeaderboardHit(p, out.Value)
 	}
@@ -94,11 +94,3 @@ func (d *Dataset) ScoreExtractions(extractions map[string]string) (*sdk.Report, 
 	return d.report(results), nil
 }
 
-// clip shortens long text for reasons and messages.
-func clip(s string) string {
-	r := []rune(s)
-	if len(r) > 80 {
-		return string(r[:77]) + "..."
-	}
-	return s
-}

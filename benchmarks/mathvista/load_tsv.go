@@ -59,14 +59,14 @@ func parseTSVRow(path string, r bench.TSVRow) (Problem, error) {
 		return p, fail("index", "empty; every row needs an id")
 	}
 	p.Metadata = map[string]string{"task": p.Task}
-	skills, err := parsePyList(r.Get("skills"))
+	skills, err := bench.ParsePyList(r.Get("skills"), isPyNumber)
 	if err != nil {
 		// VLMEvalKit treats a skills cell that is not a list as one skill.
 		skills = []string{r.Get("skills")}
 	}
 	p.Skills = skills
 	if p.QuestionType == MultiChoice {
-		p.Choices, err = parsePyList(r.Get("choices"))
+		p.Choices, err = bench.ParsePyList(r.Get("choices"), isPyNumber)
 		if err != nil {
 			return p, fail("choices", "%v", err)
 		}

@@ -52,6 +52,12 @@ func pyFloat(s string) (float64, bool) {
 	return f, true
 }
 
+// isPyNumber says whether Python's float() accepts s.
+func isPyNumber(s string) bool {
+	_, ok := pyFloat(s)
+	return ok
+}
+
 // pyInt parses s as Python's int(s) does (base 10, any size).
 func pyInt(s string) (*big.Int, bool) {
 	s = pyNormalizeNumber(s)

@@ -1,6 +1,10 @@
 package mathvista
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/vlmlab/harness/benchmarks/bench"
+)
 
 // Expected values are what CPython 3 prints for int(s), repr(float(s)),
 // repr(round(x, n)) and repr(x).
@@ -110,7 +114,7 @@ func TestParsePyList(t *testing.T) {
 		{`['a'] x`, nil, true},
 	}
 	for _, tt := range tests {
-		got, err := parsePyList(tt.in)
+		got, err := bench.ParsePyList(tt.in, isPyNumber)
 		if (err != nil) != tt.wantErr {
 			t.Errorf("%s: err %v, want error %v", tt.in, err, tt.wantErr)
 			continue

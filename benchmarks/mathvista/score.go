@@ -76,7 +76,7 @@ func judged(res sdk.ItemResult, out bench.Outcome, hit func(string) bool) sdk.It
 	case out.NoJudge:
 		res.Reason = "rules found no answer and no judge is configured"
 	case !out.OK:
-		res.Reason = fmt.Sprintf("judge gave no usable answer in %d attempts (last: %q)", out.Attempts, clip(out.Last))
+		res.Reason = fmt.Sprintf("judge gave no usable answer in %d attempts (last: %q)", out.Attempts, bench.Clip(out.Last))
 	default:
 		res.Extracted, res.Path, res.Hit = out.Value, sdk.PathJudge, hit(out.Value)
 	}

@@ -1,4 +1,4 @@
-package mathvision
+package bench
 
 import (
 	"fmt"
@@ -7,14 +7,15 @@ import (
 	"unicode/utf8"
 )
 
-// parsePyList reads a Python list literal of strings and numbers, as
-// VLMEvalKit stores choices and skills in its TSV (str(list) of Python
-// values): "['145°', '35°']". Numbers are kept as written. (The same
-// helper lives in package mathvista; both belong in bench.)
-func parsePyList(s string) ([]string, error) {
-	p := &pyLexer{s: strings.TrimSpace(s)}
+// ParsePyList reads a Python list literal of strings and numbers, as
+// VLMEvalKit stores choices and skills in its TSVs (str(list) of Python
+// values): "['145°', '35°']". Numbers are kept as written; isNumber decides
+// which unquoted elements count as numbers (each benchmark follows its own
+// upstream's float()).
+func ParsePyList(s string, isNumber func(string) bool) ([]string, error) {
+	p := &pyLexer{s: strings.TrimSpace(s), isNumber: isNumber}
 	if !p.eat('[') {
-		return nil, fmt.Errorf("expected a Python list such as ['a', 'b'], got %q", clip(s))
+		return nil, fmt.Errorf("expected a Python list such as ['a', 'b'], got %q", Clip(s))
 	}
 	var out []string
 	for {
@@ -34,18 +35,19 @@ func parsePyList(s string) ([]string, error) {
 		if p.eat(']') {
 			break
 		}
-		return nil, fmt.Errorf("expected ',' or ']' at offset %d of %q", p.i, clip(s))
+		return nil, fmt.Errorf("expected ',' or ']' at offset %d of %q", p.i, Clip(s))
 	}
 	p.space()
 	if p.i != len(p.s) {
-		return nil, fmt.Errorf("unexpected text after the list in %q", clip(s))
+		return nil, fmt.Errorf("unexpected text after the list in %q", Clip(s))
 	}
 	return out, nil
 }
 
 type pyLexer struct {
-	s string
-	i int
+	s        string
+	i        int
+	isNumber func(string) bool
 }
 
 func (p *pyLexer) space() {
@@ -64,7 +66,7 @@ func (p *pyLexer) eat(c byte) bool {
 
 func (p *pyLexer) value() (string, error) {
 	if p.i >= len(p.s) {
-		return "", fmt.Errorf("list ends early in %q", clip(p.s))
+		return "", fmt.Errorf("list ends early in %q", Clip(p.s))
 	}
 	switch c := p.s[p.i]; c {
 	case '\'', '"':
@@ -75,7 +77,7 @@ func (p *pyLexer) value() (string, error) {
 		p.i++
 	}
 	lit := p.s[start:p.i]
-	if _, err := strconv.ParseFloat(lit, 64); err != nil {
+	if !p.isNumber(lit) {
 		return "", fmt.Errorf("list element %q is neither a quoted string nor a number", lit)
 	}
 	return lit, nil
@@ -103,7 +105,7 @@ func (p *pyLexer) str(q byte) (string, error) {
 			p.i += size
 		}
 	}
-	return "", fmt.Errorf("unterminated string in %q", clip(p.s))
+	return "", fmt.Errorf("unterminated string in %q", Clip(p.s))
 }
 
 // escape writes the value of the escape sequence at p.i and returns its length.
@@ -121,12 +123,21 @@ func (p *pyLexer) escape(b *strings.Builder) (int, error) {
 		return 1, nil
 	}
 	if p.i+2+width > len(p.s) {
-		return 0, fmt.Errorf("short \\%c escape in %q", e, clip(p.s))
+		return 0, fmt.Errorf("short \\%c escape in %q", e, Clip(p.s))
 	}
 	n, err := strconv.ParseUint(p.s[p.i+2:p.i+2+width], 16, 32)
 	if err != nil {
-		return 0, fmt.Errorf("bad \\%c escape in %q", e, clip(p.s))
+		return 0, fmt.Errorf("bad \\%c escape in %q", e, Clip(p.s))
 	}
 	b.WriteRune(rune(n))
 	return 2 + width, nil
+}
+
+// Clip shortens long text for error messages: at most 80 runes.
+func Clip(s string) string {
+	r := []rune(s)
+	if len(r) > 80 {
+		return string(r[:77]) + "..."
+	}
+	return s
 }
