@@ -1,6 +1,10 @@
 package bench
 
-import "sort"
+import (
+	"sort"
+
+	"github.com/vlmlab/harness/plugins/sdk"
+)
 
 // Tally counts hits per category value for breakdown tables, keeping the order
 // in which categories and keys were first seen unless sorted.
@@ -67,4 +71,20 @@ func Percent(hit float64, total int) float64 {
 		return 0
 	}
 	return 100 * hit / float64(total)
+}
+
+// CountPaths sets a report's Rule, Judged and Unresolved counts from its
+// items' extraction paths.
+func CountPaths(rep *sdk.Report) {
+	rep.Rule, rep.Judged, rep.Unresolved = 0, 0, 0
+	for _, it := range rep.Items {
+		switch it.Path {
+		case sdk.PathRule:
+			rep.Rule++
+		case sdk.PathJudge:
+			rep.Judged++
+		default:
+			rep.Unresolved++
+		}
+	}
 }

@@ -30,20 +30,13 @@ func (d *Dataset) report(results []sdk.ItemResult) *sdk.Report {
 		Primary:   PrimaryMetric,
 		Items:     results,
 	}
+	bench.CountPaths(rep)
 	avg := bench.NewTally()
 	seeds := map[int]*seed{}
 	var order []int
 	hits := 0
 	for i, r := range results {
 		p := &d.problems[i]
-		switch r.Path {
-		case sdk.PathRule:
-			rep.Rule++
-		case sdk.PathJudge:
-			rep.Judged++
-		default:
-			rep.Unresolved++
-		}
 		if r.Hit {
 			hits++
 		}

@@ -30,6 +30,7 @@ func (d *Dataset) report(results []sdk.ItemResult) *sdk.Report {
 		Primary:   PrimaryMetric,
 		Items:     results,
 	}
+	bench.CountPaths(rep)
 	t := bench.NewTally()
 	hits := 0
 	for i, res := range results {
@@ -44,14 +45,6 @@ func (d *Dataset) report(results []sdk.ItemResult) *sdk.Report {
 		}
 		if res.Hit {
 			hits++
-		}
-		switch res.Path {
-		case sdk.PathRule:
-			rep.Rule++
-		case sdk.PathJudge:
-			rep.Judged++
-		default:
-			rep.Unresolved++
 		}
 	}
 	rep.Score = bench.Percent(float64(hits), len(results))

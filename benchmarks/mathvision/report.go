@@ -24,20 +24,13 @@ func (d *Dataset) report(results []sdk.ItemResult) *sdk.Report {
 		Primary:   PrimaryMetric,
 		Items:     results,
 	}
+	bench.CountPaths(rep)
 	t := bench.NewTally()
 	hits := 0
 	for i, r := range results {
 		p := &d.problems[i]
 		if r.Hit {
 			hits++
-		}
-		switch r.Path {
-		case sdk.PathRule:
-			rep.Rule++
-		case sdk.PathJudge:
-			rep.Judged++
-		default:
-			rep.Unresolved++
 		}
 		t.AddBool(BreakdownSubject, p.Subject, r.Hit)
 		if p.Level > 0 {

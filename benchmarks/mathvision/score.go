@@ -93,4 +93,3 @@ func (d *Dataset) ScoreExtractions(extractions map[string]string) (*sdk.Report, 
 	}
 	return d.report(results), nil
 }
-

@@ -30,20 +30,13 @@ func (d *Dataset) report(results []sdk.ItemResult) *sdk.Report {
 		Primary:   PrimaryMetric,
 		Items:     results,
 	}
+	bench.CountPaths(rep)
 	t := bench.NewTally()
 	hits := 0
 	for i, r := range results {
 		p := &d.problems[i]
 		if r.Hit {
 			hits++
-		}
-		switch r.Path {
-		case sdk.PathRule:
-			rep.Rule++
-		case sdk.PathJudge:
-			rep.Judged++
-		default:
-			rep.Unresolved++
 		}
 		if d.profile == sdk.ProfileOfficial {
 			d.tallyOfficial(t, p, r.Hit)

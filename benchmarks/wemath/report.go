@@ -52,16 +52,7 @@ func (d *Dataset) report(results []sdk.ItemResult) *sdk.Report {
 		Primary:   PrimaryMetric,
 		Items:     results,
 	}
-	for _, r := range results {
-		switch r.Path {
-		case sdk.PathRule:
-			rep.Rule++
-		case sdk.PathJudge:
-			rep.Judged++
-		default:
-			rep.Unresolved++
-		}
-	}
+	bench.CountPaths(rep)
 	groups, steps, concepts := d.marks(results)
 	f := Classify(groups)
 	rep.Score = f.ScoreStrict()
