@@ -74,7 +74,9 @@ func New(cfg Config) (*Client, error) {
 	if cfg.BaseURL == "" {
 		cfg.BaseURL = DefaultBaseURL
 	}
-	if cfg.APIKey == "" {
+	if cfg.NoAPIKey {
+		cfg.APIKey = ""
+	} else if cfg.APIKey == "" {
 		cfg.APIKey = getenv(cfg.APIKeyEnv)
 	}
 	u, err := url.Parse(cfg.BaseURL)

@@ -42,6 +42,9 @@ type Config struct {
 	APIKey string
 	// APIKeyEnv names the variable the key comes from (default OPENAI_API_KEY).
 	APIKeyEnv string
+	// NoAPIKey sends no key whatever the environment holds: for a served
+	// model, which must never receive $OPENAI_API_KEY by default.
+	NoAPIKey bool
 	// Getenv reads the environment (default os.Getenv); tests inject a map.
 	Getenv func(string) string
 

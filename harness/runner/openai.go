@@ -1,8 +1,6 @@
 package runner
 
 import (
-	"os"
-
 	"github.com/vlmlab/harness/harness/config"
 	"github.com/vlmlab/harness/harness/openai"
 )
@@ -15,15 +13,7 @@ func OpenAIConfig(m config.Model) openai.Config {
 		BaseURL: m.Endpoint, Model: m.Model, SystemPrompt: m.SystemPrompt, MaxPixels: m.Generation.MaxPixels,
 		Concurrency: m.Concurrency, RequestsPerSecond: m.RPS, Timeout: m.Timeout.Duration,
 	}
-	if m.APIKeyEnv != "" {
-		c.APIKeyEnv = m.APIKeyEnv
-		return c
-	}
-	c.Getenv = func(k string) string {
-		if k == openai.DefaultAPIKeyEnv {
-			return ""
-		}
-		return os.Getenv(k)
-	}
+	c.APIKeyEnv = m.APIKeyEnv
+	c.NoAPIKey = m.APIKeyEnv == ""
 	return c
 }
