@@ -5,8 +5,15 @@
 // Protocol (POST / or /get_reward, JSON):
 //
 //	request  {"query": [prompt+response, …], "prompts": [prompt, …], "labels": [label, …]}
-//	response {"rewards": [r, …], "scores": [r, …], "extra_logs": {"format_ok": [0|1, …], "response_found": [0|1, …]},
+//	     or  {"responses": [response, …], "labels": [label, …], "prompts": [prompt, …] (optional)}
+//	response {"rewards": [r, …], "scores": [r, …], "extra_logs": {"format_ok": [0.0|1.0, …], "response_found": [0.0|1.0, …]},
 //	          "details": [{"verifier_type": …, "answer": …, "reason": …}, …]}
+//
+// The first request form is OpenRLHF's; the second carries the responses
+// alone (the verl and EasyR1 adapters in trainers/reward/adapters). Every number
+// in the reply is a JSON float ("1.0", see Float): OpenRLHF builds a tensor
+// from "rewards", and a list of JSON integers becomes an int64 tensor on which
+// group normalisation fails.
 //
 // OpenRLHF reads "rewards" (all versions), "scores" (dynamic filtering) and
 // "extra_logs" (per-sample numbers, logged as means); "details" is ours, for
@@ -18,7 +25,13 @@
 //	{"answer": [0.1, 0.2, 0.7, 0.5], "verifier_type": "iou", "image_size": [640, 480]}
 //	{"answer": "A red umbrella.", "verifier_type": "open_ended", "question": "What is she holding?"}
 //
-// "gt" is accepted for "answer" (the field name of the VLAA-Thinking data).
+// "gt" is accepted for "answer" (the field name of the VLAA-Thinking data). A
+// null field is absent ({"answer": "3", "gt": null}, as Hugging Face datasets
+// write records that mix keys). Other keys (data_source, id, …) are ignored;
+// only a near-miss of a label field ("verfier_type") is refused, with a
+// did-you-mean hint. The JSON-string form is the one every OpenRLHF version
+// passes through unchanged; object labels are mangled by older versions'
+// default collate.
 // A plain-string label ("B") is the answer itself, scored with
 // Options.DefaultVerifier; without one it is refused, because guessing the
 // verifier from the answer's look would silently mis-score.

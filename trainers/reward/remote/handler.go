@@ -154,7 +154,7 @@ func (h *handler) serveReward(w http.ResponseWriter, r *http.Request) {
 		case errors.As(err, &bad):
 			writeError(w, http.StatusBadRequest, fmt.Sprintf("labels[%d]: %v", samples.index[bad.Index], bad.Err))
 		case r.Context().Err() != nil:
-			h.log.Info("reward request abandoned by client", "samples", len(req.Query))
+			h.log.Info("reward request abandoned by client", "samples", req.size())
 		default:
 			writeError(w, http.StatusBadGateway, err.Error())
 		}
@@ -162,7 +162,7 @@ func (h *handler) serveReward(w http.ResponseWriter, r *http.Request) {
 	}
 	resp := h.response(req, samples, results)
 	writeJSON(w, http.StatusOK, resp)
-	h.log.Debug("rewards", "samples", len(req.Query), "mean_reward", mean(resp.Rewards),
+	h.log.Debug("rewards", "samples", req.size(), "mean_reward", mean(resp.Rewards),
 		"format_ok", mean(resp.ExtraLogs["format_ok"]), "elapsed", time.Since(start).Round(time.Microsecond))
 }
 
@@ -192,9 +192,12 @@ func decodeRequest(w http.ResponseWriter, r *http.Request, limit int64) (Request
 		}
 		return Request{}, fmt.Errorf("request body has data after the JSON object")
 	}
+	if req.Responses != nil {
+		return req, checkDirect(req)
+	}
 	switch {
 	case req.Query == nil:
-		return Request{}, fmt.Errorf("request has no \"query\" list")
+		return Request{}, fmt.Errorf("request has no \"query\" list (or send \"responses\" with the responses alone)")
 	case req.Prompts == nil:
 		return Request{}, fmt.Errorf("request has no \"prompts\" list: the response is found by stripping prompts[i] from query[i] (OpenRLHF sends prompts since v0.5.9)")
 	case req.Labels == nil:
@@ -205,14 +208,48 @@ func decodeRequest(w http.ResponseWriter, r *http.Request, limit int64) (Request
 	return req, nil
 }
 
+// checkDirect validates the direct form: responses and labels of equal
+// length, prompts optional, no query (a request must not mean two things).
+func checkDirect(req Request) error {
+	switch {
+	case req.Query != nil:
+		return fmt.Errorf("request has both \"query\" and \"responses\": send query+prompts (OpenRLHF) or responses (the response alone), not both")
+	case req.Labels == nil:
+		return fmt.Errorf("request has no \"labels\" list")
+	case len(req.Labels) != len(req.Responses):
+		return fmt.Errorf("lists differ in length: %d responses, %d labels", len(req.Responses), len(req.Labels))
+	case req.Prompts != nil && len(req.Prompts) != len(req.Responses):
+		return fmt.Errorf("lists differ in length: %d responses, %d prompts (prompts is optional; when sent, one per response)", len(req.Responses), len(req.Prompts))
+	}
+	return nil
+}
+
+// size is the number of samples in req, in either form.
+func (req Request) size() int {
+	if req.Responses != nil {
+		return len(req.Responses)
+	}
+	return len(req.Query)
+}
+
 func (h *handler) samples(req Request) (batch, error) {
-	b := batch{notFound: make([]string, len(req.Query))}
-	for i := range req.Query {
+	n := req.size()
+	b := batch{notFound: make([]string, n)}
+	for i := range n {
 		l, err := ParseLabel(req.Labels[i], h.opts.DefaultVerifier)
 		if err != nil {
 			return batch{}, fmt.Errorf("labels[%d]: %w", i, err)
 		}
-		response, err := h.opts.Recovery.RecoverResponse(req.Query[i], req.Prompts[i])
+		var response, prompt string
+		if req.Responses != nil {
+			response = req.Responses[i]
+			if req.Prompts != nil {
+				prompt = req.Prompts[i]
+			}
+		} else {
+			prompt = req.Prompts[i]
+			response, err = h.opts.Recovery.RecoverResponse(req.Query[i], prompt)
+		}
 		if err != nil {
 			// One odd sample must not stop training: it scores 0 and is logged.
 			b.notFound[i] = err.Error()
@@ -221,7 +258,7 @@ func (h *handler) samples(req Request) (batch, error) {
 		}
 		question := l.Question
 		if question == "" {
-			question = req.Prompts[i]
+			question = prompt
 		}
 		b.list = append(b.list, reward.Sample{
 			Response: response, Label: l.Answer, VerifierType: l.VerifierType, Query: question,
@@ -233,11 +270,11 @@ func (h *handler) samples(req Request) (batch, error) {
 }
 
 func (h *handler) response(req Request, b batch, results []reward.Result) Response {
-	n := len(req.Query)
+	n := req.size()
 	resp := Response{
-		Rewards:   make([]float64, n),
-		Scores:    make([]float64, n),
-		ExtraLogs: map[string][]float64{"format_ok": make([]float64, n), "response_found": make([]float64, n)},
+		Rewards:   make([]Float, n),
+		Scores:    make([]Float, n),
+		ExtraLogs: map[string][]Float{"format_ok": make([]Float, n), "response_found": make([]Float, n)},
 		Details:   make([]Detail, n),
 	}
 	for i, why := range b.notFound {
@@ -247,7 +284,7 @@ func (h *handler) response(req Request, b batch, results []reward.Result) Respon
 	}
 	for k, res := range results {
 		i := b.index[k]
-		resp.Rewards[i], resp.Scores[i] = res.Reward, res.Reward
+		resp.Rewards[i], resp.Scores[i] = Float(res.Reward), Float(res.Reward)
 		resp.ExtraLogs["response_found"][i] = 1
 		if res.FormatOK {
 			resp.ExtraLogs["format_ok"][i] = 1
@@ -257,13 +294,13 @@ func (h *handler) response(req Request, b batch, results []reward.Result) Respon
 	return resp
 }
 
-func mean(xs []float64) float64 {
+func mean(xs []Float) float64 {
 	if len(xs) == 0 {
 		return 0
 	}
 	sum := 0.0
 	for _, x := range xs {
-		sum += x
+		sum += float64(x)
 	}
 	return sum / float64(len(xs))
 }

@@ -4,29 +4,40 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 
+	"github.com/vlmlab/harness/internal/suggest"
 	"github.com/vlmlab/harness/trainers/reward"
 )
 
-// Request is OpenRLHF's remote reward request. Query[i] is prompt and
-// response decoded together; Prompts[i] is the prompt alone; Labels[i] is the
-// dataset's --label_key field of that prompt.
+// Request is a reward request in one of two forms.
+//
+// OpenRLHF's form: Query[i] is prompt and response decoded together;
+// Prompts[i] is the prompt alone; Labels[i] is the dataset's --label_key field
+// of that prompt. The response is recovered by stripping the prompt.
+//
+// The direct form (the verl and EasyR1 adapters): Responses[i] is the response
+// alone, already decoded without special tokens; Labels[i] its label; Prompts
+// is optional (the question an open_ended reward model sees when the label
+// has none); Query must be absent.
 type Request struct {
-	Query   []string          `json:"query"`
-	Prompts []string          `json:"prompts"`
-	Labels  []json.RawMessage `json:"labels"`
+	Query     []string          `json:"query"`
+	Prompts   []string          `json:"prompts"`
+	Responses []string          `json:"responses"`
+	Labels    []json.RawMessage `json:"labels"`
 }
 
 // Response is the reply OpenRLHF reads. Rewards and Scores are equal: OpenRLHF
-// trains on rewards and filters groups on scores.
+// trains on rewards and filters groups on scores. Every number is a Float, so
+// it is a float on the wire ("1.0") and a float tensor in the trainer.
 type Response struct {
-	Rewards []float64 `json:"rewards"`
-	Scores  []float64 `json:"scores"`
+	Rewards []Float `json:"rewards"`
+	Scores  []Float `json:"scores"`
 	// ExtraLogs holds one number per sample under each key; OpenRLHF logs
 	// their means (format_ok: the share of well-formatted responses).
-	ExtraLogs map[string][]float64 `json:"extra_logs"`
-	Details   []Detail             `json:"details"`
+	ExtraLogs map[string][]Float `json:"extra_logs"`
+	Details   []Detail           `json:"details"`
 }
 
 // Detail explains one sample's reward, for people reading the reply.
@@ -51,14 +62,60 @@ type Label struct {
 	ImageHeight  int
 }
 
-// labelObject is the JSON object form of a label.
+// labelKeys are the fields of a label object a verifier reads.
+var labelKeys = []string{"answer", "gt", "verifier_type", "question", "images", "image_size"}
+
+// datasetKeys are fields that real datasets carry next to the label fields
+// (VLAA-Thinking, verl's parquet layout, Hugging Face exports). They are
+// ignored even where one is a near-miss of a label key ("image" of "images").
+var datasetKeys = map[string]bool{
+	"id": true, "data_source": true, "ability": true, "extra_info": true, "reward_model": true,
+	"split": true, "index": true, "image": true, "caption": true, "meta": true, "ds_answer": true,
+	"problem": true, "prompt": true, "style": true, "source": true,
+}
+
+// labelObject is the JSON object form of a label. A field that is null is
+// absent: Hugging Face datasets fill every key any record has, with null in
+// the records that lack it ({"answer": "3", "gt": null}).
 type labelObject struct {
 	Answer       json.RawMessage `json:"answer"`
 	GT           json.RawMessage `json:"gt"`
 	VerifierType *string         `json:"verifier_type"`
-	Question     string          `json:"question"`
+	Question     *string         `json:"question"`
 	Images       []string        `json:"images"`
 	ImageSize    []int           `json:"image_size"`
+}
+
+// checkLabelKeys refuses a key that is a near-miss of a label key (a typo
+// such as "verfier_type" must not silently fall back to a default) and
+// accepts every other extra key, which datasets carry for their own use.
+func checkLabelKeys(raw []byte) error {
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &fields); err != nil {
+		return fmt.Errorf("label object: %w", err)
+	}
+	for _, k := range sortedKeys(fields) {
+		if slices.Contains(labelKeys, k) || datasetKeys[k] {
+			continue
+		}
+		maxDist := 2
+		if len(k) <= 4 {
+			maxDist = 1 // "id" is two edits from "gt" and is not a typo of it
+		}
+		if near := suggest.Closest(strings.ToLower(k), labelKeys, maxDist); near != "" {
+			return fmt.Errorf("label object has field %q: did you mean %q? (label fields: %s; other fields are ignored)", k, near, strings.Join(labelKeys, ", "))
+		}
+	}
+	return nil
+}
+
+func sortedKeys(m map[string]json.RawMessage) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
 }
 
 // ParseLabel reads one label: a JSON object, a JSON string holding a JSON
@@ -101,12 +158,14 @@ func plainLabel(answer string, defaultVerifier reward.VerifierType) (Label, erro
 func parseLabelObject(raw []byte) (Label, error) {
 	var o labelObject
 	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.DisallowUnknownFields() // a misspelt "verfier_type" must not pass silently
 	if err := dec.Decode(&o); err != nil {
 		return Label{}, fmt.Errorf("label object: %w (fields: answer or gt, verifier_type, question, images, image_size)", err)
 	}
 	if dec.More() {
 		return Label{}, fmt.Errorf("label object: trailing data after the object")
+	}
+	if err := checkLabelKeys(raw); err != nil {
+		return Label{}, err
 	}
 	if o.VerifierType == nil {
 		return Label{}, fmt.Errorf("label object has no \"verifier_type\"")
@@ -115,18 +174,21 @@ func parseLabelObject(raw []byte) (Label, error) {
 	if err != nil {
 		return Label{}, err
 	}
-	ansRaw := o.Answer
-	if len(o.Answer) > 0 && len(o.GT) > 0 {
+	ansRaw, gtRaw := present(o.Answer), present(o.GT)
+	if ansRaw != nil && gtRaw != nil {
 		return Label{}, fmt.Errorf("label object has both \"answer\" and \"gt\": keep one")
 	}
-	if len(ansRaw) == 0 {
-		ansRaw = o.GT
+	if ansRaw == nil {
+		ansRaw = gtRaw
 	}
 	answer, err := answerText(ansRaw)
 	if err != nil {
 		return Label{}, err
 	}
-	l := Label{Answer: answer, VerifierType: vt, Question: o.Question, Images: o.Images}
+	l := Label{Answer: answer, VerifierType: vt, Images: o.Images}
+	if o.Question != nil {
+		l.Question = *o.Question
+	}
 	switch len(o.ImageSize) {
 	case 0:
 	case 2:
@@ -138,6 +200,15 @@ func parseLabelObject(raw []byte) (Label, error) {
 		return Label{}, fmt.Errorf("label image_size has %d numbers: want [width, height]", len(o.ImageSize))
 	}
 	return l, nil
+}
+
+// present returns raw, or nil when the field is absent or null.
+func present(raw json.RawMessage) json.RawMessage {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 || string(raw) == "null" {
+		return nil
+	}
+	return raw
 }
 
 // answerText turns the label's answer into the text a verifier reads: a

@@ -108,7 +108,7 @@ func TestServeRewards(t *testing.T) {
 		}
 		want := []float64{1, 1, 1, 0, 0.5, 0, 0, 1}
 		for i, w := range want {
-			if math.Abs(resp.Rewards[i]-w) > 1e-12 || resp.Scores[i] != resp.Rewards[i] {
+			if math.Abs(float64(resp.Rewards[i])-w) > 1e-12 || resp.Scores[i] != resp.Rewards[i] {
 				t.Errorf("%s sample %d: reward %v score %v, want %v (%+v)", path, i, resp.Rewards[i], resp.Scores[i], w, resp.Details[i])
 			}
 		}
@@ -126,6 +126,80 @@ func TestServeRewards(t *testing.T) {
 		}
 	}
 }
+
+// TestServeExactBytes pins the reply's bytes: every number is a JSON float
+// ("1.0", never "1"), because Python reads "1" as int and OpenRLHF's group
+// normalisation fails on the int64 tensor a list of ints becomes.
+func TestServeExactBytes(t *testing.T) {
+	url, _ := start(t, Options{})
+	body := request(
+		sample("3", labelJSON("3", "digit")),
+		sample("C", labelJSON("B", "mcq")),
+		sample("[0, 0, 0.5, 1]", labelJSON([]float64{0, 0, 1, 1}, "iou")),
+		[3]any{"unrelated", testPrompt, labelJSON("3", "digit")},
+	)
+	status, _, raw := post(t, url, body)
+	if status != http.StatusOK {
+		t.Fatalf("%d %s", status, raw)
+	}
+	var got map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &got); err != nil {
+		t.Fatal(err)
+	}
+	for key, want := range map[string]string{
+		"rewards":    `[1.0,0.0,0.5,0.0]`,
+		"scores":     `[1.0,0.0,0.5,0.0]`,
+		"extra_logs": `{"format_ok":[1.0,1.0,1.0,0.0],"response_found":[1.0,1.0,1.0,0.0]}`,
+	} {
+		if string(got[key]) != want {
+			t.Errorf("%s = %s, want exactly %s", key, got[key], want)
+		}
+	}
+}
+
+func TestFloatJSON(t *testing.T) {
+	tenth := 0.1 // a variable: constant arithmetic would be exact
+	for _, c := range []struct {
+		in   float64
+		want string
+	}{
+		{0, "0.0"}, {1, "1.0"}, {0.5, "0.5"}, {-2, "-2.0"}, {1e-7, "1e-07"}, {tenth * 3, "0.30000000000000004"},
+		{1e21, "1e+21"}, {math.NaN(), "0.0"}, {math.Inf(1), "0.0"},
+	} {
+		b, err := json.Marshal(Float(c.in))
+		if err != nil || string(b) != c.want {
+			t.Errorf("Float(%v) = %s, %v; want %s", c.in, b, err, c.want)
+		}
+		var back float64
+		if err := json.Unmarshal(b, &back); err != nil || (!math.IsNaN(c.in) && !math.IsInf(c.in, 0) && back != c.in) {
+			t.Errorf("Float(%v) does not read back: %v %v", c.in, back, err)
+		}
+	}
+}
+
+// TestServeDirectResponses is the request the verl and EasyR1 adapters send:
+// the responses alone, no prompt to strip.
+func TestServeDirectResponses(t *testing.T) {
+	url, _ := start(t, Options{})
+	body := `{"responses": ["<think>x</think><answer>3</answer>", "<think>y</think> <answer>(B)</answer>", "no tags"],
+		"labels": [` + strconvQuote(labelJSON("3", "digit")) + `, {"gt": "B", "answer": null, "verifier_type": "mcq"}, ` + strconvQuote(labelJSON("3", "digit")) + `]}`
+	status, _, raw := post(t, url+"/get_reward", []byte(body))
+	if status != http.StatusOK {
+		t.Fatalf("%d %s", status, raw)
+	}
+	var resp Response
+	if err := json.Unmarshal(raw, &resp); err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(resp.Rewards) != "[1 1 0]" || fmt.Sprint(resp.ExtraLogs["format_ok"]) != "[1 1 0]" || fmt.Sprint(resp.ExtraLogs["response_found"]) != "[1 1 1]" {
+		t.Errorf("rewards %v format_ok %v found %v", resp.Rewards, resp.ExtraLogs["format_ok"], resp.ExtraLogs["response_found"])
+	}
+	if !strings.Contains(string(raw), `"rewards":[1.0,1.0,0.0]`) {
+		t.Errorf("rewards not floats on the wire: %s", raw)
+	}
+}
+
+func strconvQuote(s string) string { b, _ := json.Marshal(s); return string(b) }
 
 func TestServeEmptyBatch(t *testing.T) {
 	url, _ := start(t, Options{})
@@ -165,6 +239,11 @@ func TestServeBadRequests(t *testing.T) {
 		{"trailing data", "POST", "/", string(request(ok)) + `{}`, 400, "data after"},
 		{"wrong field type", "POST", "/", `{"query": "one", "prompts": [], "labels": []}`, 400, "not valid JSON"},
 		{"no query", "POST", "/", `{"prompts": [], "labels": []}`, 400, `no "query"`},
+		{"query and responses", "POST", "/", `{"query": ["a"], "prompts": ["a"], "responses": ["a"], "labels": ["x"]}`, 400, `both "query" and "responses"`},
+		{"responses without labels", "POST", "/", `{"responses": ["a"]}`, 400, `no "labels"`},
+		{"responses length mismatch", "POST", "/", `{"responses": ["a", "b"], "labels": ["x"]}`, 400, "2 responses, 1 labels"},
+		{"responses prompts mismatch", "POST", "/", `{"responses": ["a"], "prompts": [], "labels": ["x"]}`, 400, "1 responses, 0 prompts"},
+		{"responses bad label names index", "POST", "/", `{"responses": ["a", "b"], "labels": [{"answer": "1", "verifier_type": "digit"}, {"answer": "1", "verfier_type": "digit"}]}`, 400, `labels[1]: label object has field "verfier_type": did you mean`},
 		{"no prompts", "POST", "/", `{"query": ["x"], "labels": ["y"]}`, 400, `no "prompts"`},
 		{"no labels", "POST", "/", `{"query": ["x"], "prompts": ["y"]}`, 400, `no "labels"`},
 		{"length mismatch", "POST", "/", `{"query": ["a", "b"], "prompts": ["a"], "labels": ["x", "y"]}`, 400, "2 queries, 1 prompts, 2 labels"},
