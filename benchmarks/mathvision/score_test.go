@@ -178,6 +178,20 @@ func TestOfficialEqual(t *testing.T) {
 		// (true), while a lone E raises NameError; every e is refused here.
 		{"e^2", "7.39", false},
 		{"[1, 2]", "[1,2]", true},
+		// Partial parses (issue 10 item 1): latex2sympy stops at the first
+		// token that cannot continue and evaluates the prefix.
+		{"$\\frac{7}{32}$", "\\frac{7}{32}}.theansweris:\\frac{7}{32", true},
+		{"$2\\sqrt{3}$", "2\\sqrt{3}}.so,theansweris\\fbox{a", true},
+		{"5", "5.so,thesumis5", true},
+		{"5", "5.", true},
+		{"7", "\\frac{7}{32}}.7", false},
+		// Too lenient before (item 2): no braces after \frac or \sqrt, and
+		// \! spacing, do not lex or parse upstream.
+		{"$\\frac{1}{2}$", "\\frac12", false},
+		{"$\\frac{1}{2}$", "\\dfrac12", false},
+		{"$-\\!2$", "-2", false},
+		{"$\\sqrt{2}$", "\\sqrt2", false},
+		{"$\\sqrt[3]{8}$", "2", true},
 	}
 	for _, tt := range tests {
 		if got := officialEqual(tt.gold, tt.answer); got != tt.want {

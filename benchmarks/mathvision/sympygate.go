@@ -36,10 +36,68 @@ var percentNumber = regexp.MustCompile(`(\d+(?:,\d{3})*(?:\.\d+)?|\.\d+)\\%`)
 
 var latexCommand = regexp.MustCompile(`\\([a-z]+)`)
 
+// braceless matches \frac and \sqrt without their braced argument
+// (\frac12, \sqrt2): PS.g4's frac and sqrt rules require L_BRACE, so
+// latex2sympy raises and upstream compares such answers as text only.
+var braceless = regexp.MustCompile(`\\(?:[dt]?frac|sqrt)\s*(?:[^\s{\[]|$)`)
+
+// latexPrefix is the part of s latex2sympy actually reads. PS.g4's start
+// rule (math: relation | relation_list) has no EOF, so the ANTLR parser
+// stops without error at the first token that cannot extend the
+// expression and converts only what came before: an unbalanced closing
+// brace, bracket or parenthesis, or a PERIOD that is not a decimal point.
+// That is how "\frac{7}{32}}.theansweris:\frac{7}{32" evaluates to 7/32 and
+// "5.so,even…" to 5 upstream (MATH-V evaluate.py, latex2sympy2 1.9.1).
+func latexPrefix(s string) string {
+	depth := 0
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '\\':
+			i++ // \{, \}, \% and letter commands are not delimiters
+		case '{', '(', '[':
+			depth++
+		case '}', ')', ']':
+			if depth == 0 {
+				return s[:i]
+			}
+			depth--
+		case '.':
+			if depth == 0 && (i+1 == len(s) || s[i+1] < '0' || s[i+1] > '9') {
+				return s[:i]
+			}
+		}
+	}
+	return s
+}
+
+// badEscape reports a backslash before a character PS.g4 has no token for
+// (\! or \: spacing, \;): the lexer raises, so upstream has no value.
+// (\, and ~ are removed by latex2sympy before lexing; \{ \} \| \% \$ lex.)
+func badEscape(s string) bool {
+	for i := 0; i+1 < len(s); i++ {
+		if s[i] != '\\' {
+			continue
+		}
+		c := s[i+1]
+		switch {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z':
+		case strings.IndexByte("{}|%$,\\", c) >= 0:
+		default:
+			return true
+		}
+		i++
+	}
+	return s[len(s)-1] == '\\'
+}
+
 // sympyValue parses an answer the official scorer can evaluate to a number
 // (or, through eval_tuple, a bracketed tuple of numbers); ok is false for
 // anything upstream can only compare as text.
 func sympyValue(s string) (*mathexpr.Expr, bool) {
+	s = latexPrefix(s)
+	if strings.TrimSpace(s) == "" || badEscape(s) || braceless.MatchString(s) {
+		return nil, false
+	}
 	s = percentNumber.ReplaceAllStringFunc(s, func(m string) string {
 		return `\frac{` + strings.ReplaceAll(strings.TrimSuffix(m, `\%`), ",", "") + `}{100}`
 	})
