@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 
 	"github.com/vlmlab/harness/plugins/sdk"
 )
@@ -79,13 +80,46 @@ func IndexResponses(items []sdk.Item, responses []sdk.Response) (map[string]sdk.
 	return m, nil
 }
 
-// ImageFile returns an image part for a file relative to dir.
-func ImageFile(dir, rel string) sdk.Part {
-	p := rel
-	if !filepath.IsAbs(p) {
-		p = filepath.Join(dir, rel)
+// ImageFile returns an image part for the file rel names inside dir, the
+// folder of the data file that named it. A data file is input from anyone,
+// and its image is read and uploaded to the model server, so rel must stay
+// inside dir: an absolute path, a ".." step out of dir, or a symbolic link
+// that resolves outside dir is refused with an error saying why (callers add
+// the file, line, item and field). A file that does not exist yet passes:
+// its absence is reported where the image is read.
+func ImageFile(dir, rel string) (sdk.Part, error) {
+	p, err := InsideDir(dir, rel)
+	if err != nil {
+		return sdk.Part{}, err
 	}
-	return sdk.Part{Image: &sdk.Image{Path: p, MIME: MIMEByExt(p)}}
+	return sdk.Part{Image: &sdk.Image{Path: p, MIME: MIMEByExt(p)}}, nil
+}
+
+// InsideDir joins dir and rel, refusing a rel that leaves dir (see
+// ImageFile). The result is dir joined with the cleaned rel.
+func InsideDir(dir, rel string) (string, error) {
+	switch {
+	case rel == "":
+		return "", fmt.Errorf("the image path is empty")
+	case filepath.IsAbs(rel) || strings.HasPrefix(rel, "/") || strings.HasPrefix(rel, `\`) || filepath.VolumeName(rel) != "":
+		return "", fmt.Errorf("image path %q is absolute; image paths are relative to the data folder %s and must stay inside it", rel, dir)
+	case !filepath.IsLocal(rel):
+		return "", fmt.Errorf("image path %q leaves the data folder %s; image paths must stay inside it", rel, dir)
+	}
+	p := filepath.Join(dir, rel)
+	real, err := filepath.EvalSymlinks(p)
+	if err != nil {
+		// Missing (or unreadable): nothing to follow; the reader reports it.
+		return p, nil
+	}
+	root, err := filepath.EvalSymlinks(dir)
+	if err != nil {
+		return "", fmt.Errorf("data folder %s: %w", dir, err)
+	}
+	if r, err := filepath.Rel(root, real); err != nil || !filepath.IsLocal(r) {
+		return "", fmt.Errorf("image path %q is a symbolic link to %s, outside the data folder %s; copy the image into the folder instead", rel, real, dir)
+	}
+	return p, nil
 }
 
 // MIMEByExt guesses an image MIME type from a file name.

@@ -111,7 +111,11 @@ func loadVariantFile(f variantFile) ([]Problem, error) {
 		if image == "" {
 			return nil, fmt.Errorf("%s: field image: empty; expected a path such as image/image%d.png", where, qid)
 		}
-		p.Images = append(p.Images, bench.ImageFile(f.ImageDir, image))
+		img, err := bench.ImageFile(f.ImageDir, image)
+		if err != nil {
+			return nil, fmt.Errorf("%s: field image: %w", where, err)
+		}
+		p.Images = append(p.Images, img)
 		if err := p.validate(where); err != nil {
 			return nil, err
 		}

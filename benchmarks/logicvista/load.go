@@ -67,6 +67,10 @@ func loadJSON(path string) ([]problem, error) {
 		if err := checkAnswer(*r.Answer); err != nil {
 			return nil, fmt.Errorf("%s: %w", where, err)
 		}
+		img, err := bench.ImageFile(imageDir, *r.ImageName)
+		if err != nil {
+			return nil, fmt.Errorf("%s: field imagename: %w", where, err)
+		}
 		out = append(out, problem{
 			id:         m.Key,
 			line:       m.Line,
@@ -74,7 +78,7 @@ func loadJSON(path string) ([]problem, error) {
 			answer:     *r.Answer,
 			skills:     strings.Join(*r.Skill, ", "),
 			capability: strings.Join(r.BroadCapability, ", "),
-			prompt:     []sdk.Part{bench.ImageFile(imageDir, *r.ImageName), {Text: *r.Question}},
+			prompt:     []sdk.Part{img, {Text: *r.Question}},
 		})
 	}
 	return out, nil

@@ -131,7 +131,11 @@ func visionOnlyProblems(path, dir string, recs []positioned, dominant map[string
 		pr.id = *r.SampleIndex
 		pr.question = *r.Question
 		pr.questionForEval = dominant[pr.problemIndex]
-		pr.prompt = []sdk.Part{bench.ImageFile(dir, *r.Image), {Text: *r.QueryWO}}
+		img, err := bench.ImageFile(dir, *r.Image)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %s: field image: %w", path, p.where(), err)
+		}
+		pr.prompt = []sdk.Part{img, {Text: *r.QueryWO}}
 		out = append(out, pr)
 	}
 	return out, nil
@@ -176,7 +180,11 @@ func deriveVisionOnly(path, dir string, recs []positioned) ([]problem, error) {
 			query = visionOnlyMultiChoice
 		}
 		img := fmt.Sprintf("images_version_6/image_%d.png", n)
-		pr.prompt = []sdk.Part{bench.ImageFile(dir, img), {Text: query}}
+		part, err := bench.ImageFile(dir, img)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %s: %w", path, p.where(), err)
+		}
+		pr.prompt = []sdk.Part{part, {Text: query}}
 		out = append(out, pr)
 	}
 	return out, nil

@@ -1,6 +1,7 @@
 package mathvision
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -45,13 +46,17 @@ func buildQuery(question string, options []string) string {
 // buildItem makes the prompt [image, query]. images are the inline TSV
 // images; official files name an image file relative to dir instead (it may
 // be absent on disk: the host reports a missing image when it generates).
-func buildItem(dir string, p *Problem, images []sdk.Part) sdk.Item {
+func buildItem(dir string, p *Problem, images []sdk.Part) (sdk.Item, error) {
 	prompt := make([]sdk.Part, 0, len(images)+2)
 	switch {
 	case len(images) > 0:
 		prompt = append(prompt, images...)
 	case p.Image != "":
-		prompt = append(prompt, bench.ImageFile(dir, p.Image))
+		img, err := bench.ImageFile(dir, p.Image)
+		if err != nil {
+			return sdk.Item{}, fmt.Errorf("line %d: item %q: field image: %w", p.Line, p.ID, err)
+		}
+		prompt = append(prompt, img)
 	}
 	prompt = append(prompt, sdk.Part{Text: p.Query})
 	meta := map[string]string{"subject": p.Subject}
@@ -63,5 +68,5 @@ func buildItem(dir string, p *Problem, images []sdk.Part) sdk.Item {
 	} else {
 		meta["question_type"] = "free_form"
 	}
-	return sdk.Item{ID: p.ID, Prompt: prompt, Meta: meta}
+	return sdk.Item{ID: p.ID, Prompt: prompt, Meta: meta}, nil
 }

@@ -206,7 +206,11 @@ func Load(ctx context.Context, req sdk.LoadRequest) (*Dataset, error) {
 	dir := filepath.Dir(file)
 	for i := range problems {
 		ds.index[problems[i].ID] = i
-		ds.items = append(ds.items, buildItem(dir, &problems[i], images[problems[i].ID]))
+		it, err := buildItem(dir, &problems[i], images[problems[i].ID])
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", file, err)
+		}
+		ds.items = append(ds.items, it)
 	}
 	return ds, nil
 }

@@ -312,7 +312,11 @@ func Load(ctx context.Context, req sdk.LoadRequest) (*Dataset, error) {
 	dir := filepath.Dir(file)
 	for i := range problems {
 		ds.index[problems[i].PID] = i
-		ds.items = append(ds.items, buildItem(dir, &problems[i], images[problems[i].PID]))
+		it, err := buildItem(dir, &problems[i], images[problems[i].PID])
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", file, err)
+		}
+		ds.items = append(ds.items, it)
 	}
 	return ds, nil
 }

@@ -43,7 +43,11 @@ func loadJSON(ctx context.Context, path string, template bool) ([]Problem, error
 		if image == "" {
 			return nil, fmt.Errorf("%s: field \"image_path\": empty", where)
 		}
-		p.Images = append(p.Images, bench.ImageFile(dir, image))
+		img, err := bench.ImageFile(dir, image)
+		if err != nil {
+			return nil, fmt.Errorf("%s: field \"image_path\": %w", where, err)
+		}
+		p.Images = append(p.Images, img)
 		if template {
 			p.Question += "\n" + FormatTemplate
 		}

@@ -478,3 +478,27 @@ func TestGenerateRerunMakesNoCalls(t *testing.T) {
 		t.Errorf("changed temperature: %d new calls, want %d", srv.Calls()-calls, calls)
 	}
 }
+
+// TestLocalFilesDoNotLeak (issue 11 item 1): an "image" that is a text file
+// fails its item with a message naming it, and the server never sees it.
+func TestLocalFilesDoNotLeak(t *testing.T) {
+	srv := openaitest.New(openaitest.Config{})
+	defer srv.Close()
+	c := newTestClient(t, testConfig(srv))
+	secret := filepath.Join(t.TempDir(), "secret.png")
+	if err := os.WriteFile(secret, []byte("password=hunter2\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	prompts := append(textPrompts(2), sdk.Prompt{ID: "img", Parts: []sdk.Part{{Image: &sdk.Image{Path: secret, MIME: "image/png"}}, {Text: "q"}}})
+	got, err := collect(t, c, context.Background(), prompts, sdk.GenerateParams{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkNothingLost(t, prompts, 1, got)
+	if e := got["img"][0].Error; !strings.Contains(e, secret) || !strings.Contains(e, "not an image") {
+		t.Errorf("error %q should name the file and say it is not an image", e)
+	}
+	if srv.Calls() != 2 {
+		t.Errorf("%d calls, want 2 (none for the item whose image is a text file)", srv.Calls())
+	}
+}

@@ -18,7 +18,9 @@ import (
 	"path/filepath"
 	"strings"
 
+	_ "golang.org/x/image/bmp" // the two formats servers take that the stdlib cannot decode
 	"golang.org/x/image/draw"
+	_ "golang.org/x/image/webp"
 
 	"github.com/vlmlab/harness/plugins/sdk"
 )
@@ -61,12 +63,14 @@ func readImage(img *sdk.Image) (rawImage, error) {
 
 // fit returns the image as it should be sent: untouched when within
 // maxPixels (or maxPixels is 0), else scaled down to fit, keeping the aspect
-// ratio, and re-encoded as PNG. Formats Go cannot decode are passed through
-// for the server to judge.
+// ratio, and re-encoded as PNG. Only a PNG, JPEG, GIF, WebP or BMP image
+// whose header decodes is ever sent: any other bytes (a text file a data
+// file named, a truncated download) are refused here, so they never reach
+// the server as an "image".
 func fit(img rawImage, maxPixels int) (data []byte, mimeType string, err error) {
 	cfg, format, err := image.DecodeConfig(bytes.NewReader(img.data))
 	if errors.Is(err, image.ErrFormat) {
-		return img.data, sniffMIME(img), nil
+		return nil, "", fmt.Errorf("%s is not an image (%s); only PNG, JPEG, GIF, WebP and BMP images are sent", img.name, describeBytes(img.data))
 	}
 	if err != nil {
 		return nil, "", fmt.Errorf("%s: not a readable %s: %w", img.name, img.mime, err)
@@ -117,14 +121,13 @@ func scaledSize(w, h, maxPixels int) (int, int) {
 	return nw, nh
 }
 
-func sniffMIME(img rawImage) string {
-	if strings.HasPrefix(img.mime, "image/") {
-		return img.mime
+// describeBytes says what data looks like, for the message refusing it.
+func describeBytes(data []byte) string {
+	m := http.DetectContentType(data)
+	if i := strings.IndexByte(m, ';'); i >= 0 {
+		m = m[:i]
 	}
-	if m := http.DetectContentType(img.data); strings.HasPrefix(m, "image/") {
-		return m
-	}
-	return "application/octet-stream"
+	return fmt.Sprintf("%d bytes of %s", len(data), m)
 }
 
 func dataURL(data []byte, mimeType string) string {

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 
+	"golang.org/x/image/bmp"
+
 	"github.com/vlmlab/harness/plugins/sdk"
 )
 
@@ -89,11 +91,42 @@ func TestFit(t *testing.T) {
 			t.Errorf("pixel %v, want {200 10 30 255}", c)
 		}
 	})
-	t.Run("unknown format passed through", func(t *testing.T) {
-		data := []byte("RIFF\x00\x00\x00\x00WEBPVP8 ")
-		got, mime, err := fit(rawImage{data: data, mime: "image/webp", name: "w"}, 10)
-		if err != nil || !bytes.Equal(got, data) || mime != "image/webp" {
-			t.Errorf("got %s %v", mime, err)
+	t.Run("not an image refused", func(t *testing.T) {
+		// TestLocalFilesDoNotLeak (issue 11 item 1): bytes that are no
+		// image are never sent, whatever MIME type the name suggests.
+		for _, img := range []rawImage{
+			{data: []byte("password=hunter2\n"), name: "/data/../secret.txt"},
+			{data: []byte("RIFF\x00\x00\x00\x00WEBPVP8 "), mime: "image/webp", name: "w.webp"},
+			{data: []byte("<svg xmlns='http://www.w3.org/2000/svg'/>"), mime: "image/svg+xml", name: "x.svg"},
+		} {
+			if got, _, err := fit(img, 0); err == nil || got != nil || !strings.Contains(err.Error(), "not a") || !strings.Contains(err.Error(), img.name) {
+				t.Errorf("%s: got %d bytes, err %v; want refused naming the file", img.name, len(got), err)
+			}
+		}
+	})
+	t.Run("webp and bmp decoded", func(t *testing.T) {
+		webp, err := os.ReadFile(filepath.Join("testdata", "gopher.webp"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var bm bytes.Buffer
+		if err := bmp.Encode(&bm, img); err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range []struct {
+			data []byte
+			mime string
+		}{{webp, "image/webp"}, {bm.Bytes(), "image/bmp"}} {
+			got, mime, err := fit(rawImage{data: c.data, name: c.mime}, 0)
+			if err != nil || !bytes.Equal(got, c.data) || mime != c.mime {
+				t.Errorf("%s: got %s %v, want the bytes as they are", c.mime, mime, err)
+			}
+			scaled, mime, err := fit(rawImage{data: c.data, name: c.mime}, 100)
+			if err != nil || mime != "image/png" {
+				t.Errorf("%s scaled: got %s %v, want a PNG", c.mime, mime, err)
+			} else if _, _, err := image.Decode(bytes.NewReader(scaled)); err != nil {
+				t.Errorf("%s scaled: %v", c.mime, err)
+			}
 		}
 	})
 	t.Run("corrupt png", func(t *testing.T) {
