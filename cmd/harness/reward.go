@@ -19,7 +19,8 @@ func newRewardCmd() *cobra.Command {
 		beta                         float64
 		maxConcurrent                int
 		queueWait, rmTimeout         time.Duration
-		maxBody                      int64
+		maxBody, maxInFlight         int64
+		readTimeout, idleTimeout     time.Duration
 	)
 	serve := &cobra.Command{
 		Use:   "serve",
@@ -34,10 +35,13 @@ command line that uses it.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			opts := remote.Options{
-				Reward:        reward.Mixed{Beta: beta},
-				MaxBodyBytes:  maxBody,
-				MaxConcurrent: maxConcurrent,
-				QueueWait:     queueWait,
+				Reward:           reward.Mixed{Beta: beta},
+				MaxBodyBytes:     maxBody,
+				MaxInFlightBytes: maxInFlight,
+				MaxConcurrent:    maxConcurrent,
+				QueueWait:        queueWait,
+				ReadTimeout:      readTimeout,
+				IdleTimeout:      idleTimeout,
 			}
 			if rmURL != "" {
 				opts.Reward.Open = &reward.HTTPScorer{URL: rmURL, Client: &http.Client{Timeout: rmTimeout}}
@@ -54,7 +58,7 @@ command line that uses it.`,
 		},
 	}
 	f := serve.Flags()
-	f.StringVar(&addr, "addr", "127.0.0.1:5000", "address to listen on")
+	f.StringVar(&addr, "addr", "127.0.0.1:5000", "address to listen on (the server has no authentication: bind a non-loopback address only on a trusted network or behind a firewall)")
 	f.StringVar(&rmURL, "reward-model-url", "", "reward-model endpoint for open_ended samples (OpenRLHF serve_rm protocol); empty: open_ended labels are refused")
 	f.Float64Var(&beta, "beta", 0, "smoothing β of the open-ended reward 1-exp(-(S(ŷ)-S(y))·β) (default 1)")
 	f.StringVar(&defaultVerifier, "default-verifier", "", "verifier type for plain-string labels (digit, mcq, math, iou, open_ended); empty refuses them")
@@ -62,6 +66,9 @@ command line that uses it.`,
 	f.DurationVar(&queueWait, "queue-wait", remote.DefaultQueueWait, "how long a request waits for a slot before 503")
 	f.DurationVar(&rmTimeout, "reward-model-timeout", time.Minute, "timeout of one reward-model call")
 	f.Int64Var(&maxBody, "max-body", remote.DefaultMaxBodyBytes, "largest request body in bytes (413 beyond)")
+	f.Int64Var(&maxInFlight, "max-in-flight", remote.DefaultMaxInFlightBytes, "request body bytes read and scored at once, over all requests (503 + Retry-After beyond, after --queue-wait)")
+	f.DurationVar(&readTimeout, "read-timeout", remote.DefaultReadTimeout, "time a client has to send one whole request")
+	f.DurationVar(&idleTimeout, "idle-timeout", remote.DefaultIdleTimeout, "idle keep-alive connections are closed after this")
 	cmd.AddCommand(serve)
 	return cmd
 }

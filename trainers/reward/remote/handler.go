@@ -13,6 +13,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"golang.org/x/sync/semaphore"
+
 	"github.com/vlmlab/harness/trainers/reward"
 )
 
@@ -27,11 +29,22 @@ type Options struct {
 	Recovery Recovery
 	// MaxBodyBytes bounds a request body (default 64 MiB); larger gets 413.
 	MaxBodyBytes int64
-	// MaxConcurrent bounds the requests scored at once (default GOMAXPROCS).
+	// MaxInFlightBytes bounds the request bodies being read and scored at
+	// once, in bytes (default 256 MiB, at least MaxBodyBytes). A request
+	// reserves its Content-Length (MaxBodyBytes when it sends none) before
+	// a byte of its body is read, so memory stays bounded however many
+	// clients send large batches at once.
+	MaxInFlightBytes int64
+	// MaxConcurrent bounds the requests read and scored at once (default
+	// GOMAXPROCS). A request takes its slot before its body is read.
 	MaxConcurrent int
-	// QueueWait is how long a request waits for a free slot before 503
-	// (default 30 s; negative means do not wait).
+	// QueueWait is how long a request waits for a free slot and for its
+	// bytes before 503 (default 30 s; negative means do not wait).
 	QueueWait time.Duration
+	// ReadTimeout bounds reading one request, headers and body (default
+	// 2 min); IdleTimeout closes a keep-alive connection left idle (default
+	// 60 s). Headers must arrive within 10 s.
+	ReadTimeout, IdleTimeout time.Duration
 	// Logger receives one line per request and warnings; nil means
 	// slog.Default().
 	Logger *slog.Logger
@@ -39,8 +52,12 @@ type Options struct {
 
 // Defaults for Options.
 const (
-	DefaultMaxBodyBytes = 64 << 20
-	DefaultQueueWait    = 30 * time.Second
+	DefaultMaxBodyBytes     = 64 << 20
+	DefaultMaxInFlightBytes = 256 << 20
+	DefaultQueueWait        = 30 * time.Second
+	DefaultReadTimeout      = 2 * time.Minute
+	DefaultIdleTimeout      = 60 * time.Second
+	readHeaderTimeout       = 10 * time.Second
 )
 
 // maxDetailAnswer bounds the answer echoed in details.
@@ -49,7 +66,11 @@ const maxDetailAnswer = 200
 type handler struct {
 	opts  Options
 	slots chan struct{}
+	bytes *semaphore.Weighted // MaxInFlightBytes of request bodies
 	log   *slog.Logger
+	// stop ends with the server: requests still waiting for a slot or
+	// reading their body give up instead of holding shutdown.
+	stop context.Context
 }
 
 // NewHandler returns the reward server's HTTP handler:
@@ -61,20 +82,35 @@ type handler struct {
 // a bad label), 404 unknown path, 405 wrong method, 413 body over
 // MaxBodyBytes, 502 reward model failure, 503 all slots busy past QueueWait.
 func NewHandler(opts Options) http.Handler {
+	return newHandler(opts, context.Background())
+}
+
+func newHandler(opts Options, stop context.Context) *handler {
 	if opts.MaxBodyBytes <= 0 {
 		opts.MaxBodyBytes = DefaultMaxBodyBytes
 	}
 	if opts.MaxConcurrent <= 0 {
 		opts.MaxConcurrent = runtime.GOMAXPROCS(0)
 	}
+	if opts.MaxInFlightBytes <= 0 {
+		opts.MaxInFlightBytes = DefaultMaxInFlightBytes
+	}
+	opts.MaxInFlightBytes = max(opts.MaxInFlightBytes, opts.MaxBodyBytes)
 	if opts.QueueWait == 0 {
 		opts.QueueWait = DefaultQueueWait
+	}
+	if opts.ReadTimeout <= 0 {
+		opts.ReadTimeout = DefaultReadTimeout
+	}
+	if opts.IdleTimeout <= 0 {
+		opts.IdleTimeout = DefaultIdleTimeout
 	}
 	log := opts.Logger
 	if log == nil {
 		log = slog.Default()
 	}
-	return &handler{opts: opts, slots: make(chan struct{}, opts.MaxConcurrent), log: log}
+	return &handler{opts: opts, slots: make(chan struct{}, opts.MaxConcurrent),
+		bytes: semaphore.NewWeighted(opts.MaxInFlightBytes), log: log, stop: stop}
 }
 
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -100,37 +136,81 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// acquire takes a scoring slot, waiting up to QueueWait.
-func (h *handler) acquire(ctx context.Context) bool {
+// acquire takes a slot and n bytes of the in-flight budget, waiting up to
+// QueueWait for both. It returns a release func, or a reason for the 503.
+func (h *handler) acquire(ctx context.Context, n int64) (release func(), why string) {
+	wait := h.opts.QueueWait
+	if wait < 0 {
+		wait = 0
+	}
+	ctx, cancel := context.WithTimeout(ctx, wait)
+	defer cancel()
+	stop := context.AfterFunc(h.stop, cancel)
+	defer stop()
 	select {
 	case h.slots <- struct{}{}:
-		return true
 	default:
+		select {
+		case h.slots <- struct{}{}:
+		case <-ctx.Done():
+			return nil, h.busy(fmt.Sprintf("all %d scoring slots busy", cap(h.slots)))
+		}
 	}
-	if h.opts.QueueWait < 0 {
-		return false
+	if !h.bytes.TryAcquire(n) {
+		if err := h.bytes.Acquire(ctx, n); err != nil {
+			<-h.slots
+			return nil, h.busy(fmt.Sprintf("request bodies in flight are at the server's limit of %d bytes (--max-in-flight)", h.opts.MaxInFlightBytes))
+		}
 	}
-	t := time.NewTimer(h.opts.QueueWait)
-	defer t.Stop()
-	select {
-	case h.slots <- struct{}{}:
-		return true
-	case <-t.C:
-		return false
-	case <-ctx.Done():
-		return false
+	return func() { h.bytes.Release(n); <-h.slots }, ""
+}
+
+func (h *handler) busy(why string) string {
+	if h.stop.Err() != nil {
+		return "server shutting down"
 	}
+	return why + "; retry"
 }
 
 func (h *handler) serveReward(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
-	req, err := decodeRequest(w, r, h.opts.MaxBodyBytes)
+	// The body is read only once a slot and its bytes are held, so the
+	// bodies in memory are bounded by MaxConcurrent and MaxInFlightBytes
+	// rather than by how many clients send at once.
+	rc := http.NewResponseController(w)
+	// refuse answers without reading the body, and without net/http then
+	// draining it from a client that may trickle it for minutes.
+	refuse := func(status int, msg string) {
+		_ = rc.SetReadDeadline(time.Now())
+		w.Header().Set("Connection", "close")
+		writeError(w, status, msg)
+	}
+	n := r.ContentLength
+	if n > h.opts.MaxBodyBytes {
+		refuse(http.StatusRequestEntityTooLarge, h.tooBig(h.opts.MaxBodyBytes))
+		return
+	}
+	if n < 0 {
+		n = h.opts.MaxBodyBytes // unknown length: reserve the most it may be
+	}
+	release, why := h.acquire(r.Context(), max(n, 1))
+	if release == nil {
+		w.Header().Set("Retry-After", "1")
+		refuse(http.StatusServiceUnavailable, why)
+		return
+	}
+	defer release()
+	// A body still arriving when the server stops is cut off, so slow
+	// clients cannot hold shutdown for the whole grace period.
+	reading := context.AfterFunc(h.stop, func() { _ = rc.SetReadDeadline(time.Now()) })
+	req, err := decodeRequest(w, r, min(n, h.opts.MaxBodyBytes))
+	reading()
 	if err != nil {
 		status := http.StatusBadRequest
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
 			status = http.StatusRequestEntityTooLarge
-			err = fmt.Errorf("request body over %d bytes: send smaller batches or raise the server's limit", tooBig.Limit)
+			err = errors.New(h.tooBig(h.opts.MaxBodyBytes))
 		}
 		writeError(w, status, err.Error())
 		return
@@ -140,12 +220,6 @@ func (h *handler) serveReward(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, err.Error())
 		return
 	}
-	if !h.acquire(r.Context()) {
-		w.Header().Set("Retry-After", "1")
-		writeError(w, http.StatusServiceUnavailable, fmt.Sprintf("all %d scoring slots busy; retry", cap(h.slots)))
-		return
-	}
-	defer func() { <-h.slots }()
 
 	results, err := h.opts.Reward.Score(r.Context(), samples.list)
 	if err != nil {
@@ -164,6 +238,10 @@ func (h *handler) serveReward(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, resp)
 	h.log.Debug("rewards", "samples", req.size(), "mean_reward", mean(resp.Rewards),
 		"format_ok", mean(resp.ExtraLogs["format_ok"]), "elapsed", time.Since(start).Round(time.Microsecond))
+}
+
+func (h *handler) tooBig(limit int64) string {
+	return fmt.Sprintf("request body over %d bytes: send smaller batches or raise the server's limit (--max-body)", limit)
 }
 
 // batch holds the samples to score and, for each, its index in the request;

@@ -31,9 +31,15 @@ func ServeListener(ctx context.Context, ln net.Listener, opts Options) error {
 	if log == nil {
 		log = slog.Default()
 	}
+	h := newHandler(opts, ctx)
 	srv := &http.Server{
-		Handler:           NewHandler(opts),
-		ReadHeaderTimeout: 10 * time.Second,
+		Handler: h,
+		// Slow or idle clients are cut off rather than held: without these
+		// a few thousand trickling connections pin memory and sockets.
+		ReadHeaderTimeout: readHeaderTimeout,
+		ReadTimeout:       h.opts.ReadTimeout,
+		IdleTimeout:       h.opts.IdleTimeout,
+		MaxHeaderBytes:    64 << 10,
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
 	errc := make(chan error, 1)
