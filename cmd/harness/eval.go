@@ -31,7 +31,7 @@ type evalFlags struct {
 	compare, out, cachePath            string
 	noCache, allowPartial              bool
 	maxTokens, topK, maxPixels         int
-	temperature, topP                  float64
+	temperature, topP, repPenalty      float64
 	seed                               int64
 	stop                               []string
 	concurrency, maxRetries, maxFails  int
@@ -81,6 +81,7 @@ scored, 1 otherwise (the reports say which items failed and why).`,
 	fl.Float64Var(&f.temperature, "temperature", 0, "sampling temperature (0: greedy)")
 	fl.Float64Var(&f.topP, "top-p", 0, "nucleus sampling (0: the server's default)")
 	fl.IntVar(&f.topK, "top-k", 0, "top-k sampling (0: the server's default)")
+	fl.Float64Var(&f.repPenalty, "repetition-penalty", 0, "vLLM repetition_penalty, 1 is none (0: the server's default, which vLLM reads from the checkpoint's generation_config.json)")
 	fl.Int64Var(&f.seed, "seed", 0, "sampling seed (0: none)")
 	fl.StringSliceVar(&f.stop, "stop", nil, "stop sequences")
 	fl.IntVar(&f.maxPixels, "max-pixels", openai.PaperMaxPixels, "scale larger images down to this many pixels (0: send as they are)")
@@ -256,6 +257,9 @@ func (f *evalFlags) plan(cmd *cobra.Command, cfg *config.Config) (*plan, error) 
 	}
 	if fl.Changed("top-k") {
 		m.Generation.TopK = f.topK
+	}
+	if fl.Changed("repetition-penalty") {
+		m.Generation.RepetitionPenalty = &f.repPenalty
 	}
 	if fl.Changed("seed") {
 		m.Generation.Seed = f.seed

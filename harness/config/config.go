@@ -82,9 +82,12 @@ type Generation struct {
 	Temperature *float64 `yaml:"temperature"`
 	TopP        *float64 `yaml:"top_p"`
 	TopK        int      `yaml:"top_k"`
-	Seed        int64    `yaml:"seed"`
-	Stop        []string `yaml:"stop"`
-	MaxPixels   int      `yaml:"max_pixels"`
+	// RepetitionPenalty is vLLM's repetition_penalty (1 is none). Unset, the
+	// server takes it from the checkpoint's generation_config.json.
+	RepetitionPenalty *float64 `yaml:"repetition_penalty"`
+	Seed              int64    `yaml:"seed"`
+	Stop              []string `yaml:"stop"`
+	MaxPixels         int      `yaml:"max_pixels"`
 }
 
 // Judge is the LLM judge endpoint.

@@ -144,6 +144,7 @@ func (v *validator) validate() {
 		if m.Concurrency < 0 {
 			v.problem(path+".concurrency", "concurrency must be positive, got %d", m.Concurrency)
 		}
+		v.generation(path+".generation", m.Generation)
 	}
 
 	benchmarks := v.unique("benchmarks", len(c.Benchmarks), func(i int) string { return c.Benchmarks[i].Name })
@@ -199,6 +200,23 @@ func (v *validator) validate() {
 
 // unique checks that the named list has non-empty, distinct names and returns
 // the set of names.
+// generation checks sampling settings a server would refuse or read as
+// something else (vLLM takes top_k -1 or 0 as "off").
+func (v *validator) generation(path string, g Generation) {
+	if g.TopP != nil && (*g.TopP <= 0 || *g.TopP > 1) {
+		v.problem(path+".top_p", "top_p must be in (0, 1], got %g", *g.TopP)
+	}
+	if g.TopK < -1 {
+		v.problem(path+".top_k", "top_k must be -1 (off) or more, got %d", g.TopK)
+	}
+	if g.RepetitionPenalty != nil && *g.RepetitionPenalty <= 0 {
+		v.problem(path+".repetition_penalty", "repetition_penalty must be positive (1 is none), got %g", *g.RepetitionPenalty)
+	}
+	if g.Temperature != nil && *g.Temperature < 0 {
+		v.problem(path+".temperature", "temperature must be 0 (greedy) or more, got %g", *g.Temperature)
+	}
+}
+
 func (v *validator) unique(list string, n int, name func(int) string) map[string]bool {
 	seen := map[string]int{}
 	for i := range n {

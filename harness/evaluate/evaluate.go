@@ -78,7 +78,7 @@ func Respond(ctx context.Context, items []sdk.Item, gen Generator, opts Options)
 		if _, dup := got[g.PromptID]; dup {
 			return nil
 		}
-		r := sdk.Response{ItemID: g.PromptID, Text: g.Text}
+		r := sdk.Response{ItemID: g.PromptID, Text: g.Text, Truncated: g.Truncated, ReasoningField: g.ReasoningField}
 		if g.Error != "" {
 			r.Failed, r.Error = true, g.Error
 		}
@@ -132,6 +132,7 @@ func ScoreWith(ctx context.Context, ds sdk.Dataset, responses []sdk.Response, ju
 			return nil, fmt.Errorf("score: %w", err)
 		}
 		if res.Report != nil {
+			MarkTruncated(res.Report, responses)
 			return res.Report, nil
 		}
 		if judge == nil {
@@ -167,4 +168,27 @@ func ScoreWith(ctx context.Context, ds sdk.Dataset, responses []sdk.Response, ju
 		answers = append(answers, got...)
 	}
 	return nil, fmt.Errorf("score: no report after %d rounds", MaxRounds)
+}
+
+// MarkTruncated copies each response's Truncated and ReasoningField onto its
+// report item and counts the truncated ones. The host does this rather than
+// the evaluator: a truncated response is scored like any other (its text, cut
+// where it was cut), and the count says how much of a score the token limit
+// cost.
+func MarkTruncated(rep *sdk.Report, responses []sdk.Response) {
+	byID := make(map[string]sdk.Response, len(responses))
+	for _, r := range responses {
+		byID[r.ItemID] = r
+	}
+	rep.Truncated = 0
+	for i := range rep.Items {
+		r, ok := byID[rep.Items[i].ID]
+		if !ok {
+			continue
+		}
+		rep.Items[i].Truncated, rep.Items[i].ReasoningField = r.Truncated, r.ReasoningField
+		if r.Truncated {
+			rep.Truncated++
+		}
+	}
 }

@@ -19,6 +19,8 @@ type prediction struct {
 	Response   *string         `json:"response"`
 	Prediction *string         `json:"prediction"`
 	Error      string          `json:"error"`
+	// Truncated is the items.jsonl field: a re-score keeps the count.
+	Truncated bool `json:"truncated"`
 }
 
 // ReadPredictions reads model responses: JSONL with one {"id", "response"}
@@ -78,7 +80,7 @@ func ReadPredictions(path string) ([]sdk.Response, error) {
 			return nil, fmt.Errorf("%s:%d: id %q already given on line %d", path, line, id, prev)
 		}
 		seen[id] = line
-		r := sdk.Response{ItemID: id}
+		r := sdk.Response{ItemID: id, Truncated: p.Truncated}
 		if resp != nil {
 			r.Text = *resp
 		}

@@ -58,9 +58,10 @@ type cachedGeneration struct {
 }
 
 type cachedSample struct {
-	Text      string `json:"text"`
-	Tokens    int    `json:"tokens,omitempty"`
-	Truncated bool   `json:"truncated,omitempty"`
+	Text           string `json:"text"`
+	Tokens         int    `json:"tokens,omitempty"`
+	Truncated      bool   `json:"truncated,omitempty"`
+	ReasoningField string `json:"reasoning_field,omitempty"`
 }
 
 // generateOne answers one prompt: from the cache, else from the server.
@@ -134,11 +135,14 @@ func (c *Client) ask(ctx context.Context, promptID, key, system string, parts []
 			continue
 		}
 		got[idx] = true
+		truncated := ch.FinishReason == "length"
+		text, field := answerText(ch.Message.Content, ch.Message.Reasoning, ch.Message.ReasoningContent, truncated)
 		gens[idx] = sdk.Generation{
-			PromptID:  p.ID,
-			Sample:    idx,
-			Text:      answerText(ch.Message.Content, ch.Message.ReasoningContent),
-			Truncated: ch.FinishReason == "length",
+			PromptID:       p.ID,
+			Sample:         idx,
+			Text:           text,
+			Truncated:      truncated,
+			ReasoningField: field,
 		}
 	}
 	if n == 1 {
@@ -155,7 +159,7 @@ func (c *Client) ask(ctx context.Context, promptID, key, system string, parts []
 	if key != "" && complete {
 		cg := cachedGeneration{Samples: make([]cachedSample, n)}
 		for i, g := range gens {
-			cg.Samples[i] = cachedSample{Text: g.Text, Tokens: g.Tokens, Truncated: g.Truncated}
+			cg.Samples[i] = cachedSample{Text: g.Text, Tokens: g.Tokens, Truncated: g.Truncated, ReasoningField: g.ReasoningField}
 		}
 		if err := c.cfg.Cache.Put(key, cg); err != nil {
 			cacheErr.set(err)
@@ -177,7 +181,7 @@ func (c *Client) cachedGenerations(key, promptID string, n int) ([]sdk.Generatio
 	c.usage.cacheHits.Add(1)
 	gens := make([]sdk.Generation, n)
 	for i, s := range cg.Samples {
-		gens[i] = sdk.Generation{PromptID: promptID, Sample: i, Text: s.Text, Tokens: s.Tokens, Truncated: s.Truncated}
+		gens[i] = sdk.Generation{PromptID: promptID, Sample: i, Text: s.Text, Tokens: s.Tokens, Truncated: s.Truncated, ReasoningField: s.ReasoningField}
 	}
 	return gens, true
 }

@@ -178,16 +178,3 @@ func TestReadImage(t *testing.T) {
 		t.Error("a directory: want an error")
 	}
 }
-
-func TestAnswerText(t *testing.T) {
-	tests := []struct{ content, reasoning, want string }{
-		{"B", "", "B"},
-		{"B", "think hard", "<think>\nthink hard\n</think>\nB"},
-		{"<think>x</think>B", "x", "<think>x</think>B"},
-	}
-	for _, tt := range tests {
-		if got := answerText(tt.content, tt.reasoning); got != tt.want {
-			t.Errorf("answerText(%q, %q) = %q, want %q", tt.content, tt.reasoning, got, tt.want)
-		}
-	}
-}

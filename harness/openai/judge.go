@@ -146,7 +146,7 @@ func (c *Client) askJudge(ctx context.Context, model, key string, req sdk.JudgeR
 		return "", nil, err
 	}
 	ch := resp.Choices[0]
-	text = answerText(ch.Message.Content, ch.Message.ReasoningContent)
+	text, _ = answerText(ch.Message.Content, ch.Message.Reasoning, ch.Message.ReasoningContent, ch.FinishReason == "length")
 	if key != "" {
 		cacheErr = c.cfg.Cache.Put(key, cachedJudge{Text: text})
 	}

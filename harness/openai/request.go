@@ -113,6 +113,8 @@ func (c *Client) buildGenerate(system string, parts []loadedPart, params sdk.Gen
 		TopK:        params.TopK,
 		Seed:        params.Seed,
 		Stop:        params.Stop,
+
+		RepetitionPenalty: params.RepetitionPenalty,
 	}
 	if n > 1 {
 		req.N = n
@@ -140,12 +142,36 @@ func marshal(req chatRequest) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// answerText is the text of one choice; thinking returned apart by a
-// reasoning parser is put back in front, as the model wrote it, so scoring
-// sees the whole prediction.
-func answerText(content, reasoning string) string {
-	if reasoning == "" || strings.Contains(content, "</think>") {
-		return content
+// answerText is the text of one choice and the field that carried the
+// thinking ("reasoning", "reasoning_content", or "" when none came apart).
+//
+// Thinking returned apart by a reasoning parser is put back in front, as the
+// model wrote it, so scoring sees the same text whichever way the server was
+// started. A response cut at the token limit before its thinking ended
+// (content null or empty under a parser) keeps its <think> open: that is what
+// the raw text of the same cut looks like, and both then score as "cut off
+// while reasoning", with no answer.
+func answerText(content, reasoning, reasoningContent *string, truncated bool) (string, string) {
+	text := deref(content)
+	thinking, field := deref(reasoning), "reasoning"
+	if thinking == "" {
+		thinking, field = deref(reasoningContent), "reasoning_content"
 	}
-	return "<think>\n" + reasoning + "\n</think>\n" + content
+	if thinking == "" {
+		return text, ""
+	}
+	if strings.Contains(text, "</think>") {
+		return text, field // the content already holds the whole response
+	}
+	if truncated && strings.TrimSpace(text) == "" {
+		return "<think>\n" + thinking, field
+	}
+	return "<think>\n" + thinking + "\n</think>\n" + text, field
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
 }

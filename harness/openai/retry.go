@@ -53,8 +53,19 @@ func statusError(status int, body []byte, h http.Header, apiKeyEnv string) *call
 // returns the start of the body.
 func errorMessage(body []byte) string {
 	var ae apiError
-	if err := json.Unmarshal(body, &ae); err == nil && ae.Error.Message != "" {
-		return ae.Error.Message
+	if err := json.Unmarshal(body, &ae); err == nil {
+		var nested struct {
+			Message string `json:"message"`
+		}
+		var text string
+		switch {
+		case len(ae.Error) > 0 && json.Unmarshal(ae.Error, &nested) == nil && nested.Message != "":
+			return nested.Message
+		case len(ae.Error) > 0 && json.Unmarshal(ae.Error, &text) == nil && text != "":
+			return text // {"error": "..."}, as some proxies answer
+		case ae.Message != "":
+			return ae.Message // vLLM's flat ErrorResponse
+		}
 	}
 	s := strings.TrimSpace(string(body))
 	if len(s) > 200 {

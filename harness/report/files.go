@@ -19,6 +19,10 @@ type itemLine struct {
 	Path      string `json:"path"`
 	Hit       bool   `json:"hit"`
 	Reason    string `json:"reason,omitempty"`
+	// Truncated is always written: a reader must not take a missing field
+	// for "not cut".
+	Truncated      bool   `json:"truncated"`
+	ReasoningField string `json:"reasoning_field,omitempty"`
 }
 
 // WriteFiles writes rep as dir/NAME.json (the report without items) and
@@ -45,7 +49,8 @@ func WriteFiles(dir, name string, rep *sdk.Report) (string, string, error) {
 	w := bufio.NewWriter(f)
 	enc := json.NewEncoder(w)
 	for _, it := range rep.Items {
-		if err := enc.Encode(itemLine{ID: it.ID, Response: it.Response, Extracted: it.Extracted, Path: it.Path, Hit: it.Hit, Reason: it.Reason}); err != nil {
+		if err := enc.Encode(itemLine{ID: it.ID, Response: it.Response, Extracted: it.Extracted, Path: it.Path, Hit: it.Hit, Reason: it.Reason,
+			Truncated: it.Truncated, ReasoningField: it.ReasoningField}); err != nil {
 			f.Close()
 			return "", "", fmt.Errorf("write items: %w", err)
 		}
@@ -72,6 +77,9 @@ func Summary(w io.Writer, rep *sdk.Report) error {
 		fmt.Fprint(w, " (SYNTHETIC)")
 	}
 	fmt.Fprintf(w, "\nextraction: %d rule, %d judge, %d unresolved\n", rep.Rule, rep.Judged, rep.Unresolved)
+	if rep.Truncated > 0 && len(rep.Items) > 0 {
+		fmt.Fprintf(w, "truncated at the token limit: %d of %d (%.1f%%)\n", rep.Truncated, len(rep.Items), 100*float64(rep.Truncated)/float64(len(rep.Items)))
+	}
 	rows := make([][]string, 0, len(rep.Metrics))
 	for _, m := range rep.Metrics {
 		name := m.Name

@@ -68,13 +68,18 @@ type Outcome struct {
 	Primary   string  `json:"primary,omitempty"`
 	Score     float64 `json:"score"`
 	// Scored is false when the benchmark could not run (Error says why).
-	Scored     bool      `json:"scored"`
-	Unresolved int       `json:"unresolved"`
-	Failed     []Failure `json:"failed,omitempty"`
-	Error      string    `json:"error,omitempty"`
-	Seconds    float64   `json:"seconds"`
-	Report     string    `json:"report,omitempty"`
-	ItemsFile  string    `json:"items_file,omitempty"`
+	Scored     bool `json:"scored"`
+	Unresolved int  `json:"unresolved"`
+	// Truncated counts responses cut at the token limit, and TruncationRate
+	// is their share of the items (0 to 1): a score with many truncated
+	// responses says more about max_tokens than about the model.
+	Truncated      int       `json:"truncated"`
+	TruncationRate float64   `json:"truncation_rate"`
+	Failed         []Failure `json:"failed,omitempty"`
+	Error          string    `json:"error,omitempty"`
+	Seconds        float64   `json:"seconds"`
+	Report         string    `json:"report,omitempty"`
+	ItemsFile      string    `json:"items_file,omitempty"`
 
 	stopped bool // the model backend failed as a whole
 }

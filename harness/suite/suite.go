@@ -172,6 +172,10 @@ func (r *Runner) one(ctx context.Context, t Target) Outcome {
 		return fail(err)
 	}
 	o.Primary, o.Score, o.Unresolved, o.Scored = rep.Primary, rep.Score, rep.Unresolved, true
+	o.Truncated = rep.Truncated
+	if len(rep.Items) > 0 {
+		o.TruncationRate = float64(rep.Truncated) / float64(len(rep.Items))
+	}
 	if o.Report, o.ItemsFile, err = report.WriteFiles(r.Out, t.Name, rep); err != nil {
 		o.Scored = false
 		return fail(err)

@@ -110,9 +110,9 @@ func itemResultFromPB(it *pb.ItemResult) ItemResult {
 }
 
 func paramsToPB(p GenerateParams) *pb.GenerateParams {
-	return &pb.GenerateParams{MaxTokens: int32(p.MaxTokens), Temperature: p.Temperature, TopP: p.TopP, TopK: int32(p.TopK), Seed: p.Seed, Stop: p.Stop, N: int32(p.N)}
+	return &pb.GenerateParams{MaxTokens: int32(p.MaxTokens), Temperature: p.Temperature, TopP: p.TopP, TopK: int32(p.TopK), Seed: p.Seed, Stop: p.Stop, N: int32(p.N), RepetitionPenalty: p.RepetitionPenalty}
 }
 
 func paramsFromPB(p *pb.GenerateParams) GenerateParams {
-	return GenerateParams{MaxTokens: int(p.GetMaxTokens()), Temperature: p.GetTemperature(), TopP: p.GetTopP(), TopK: int(p.GetTopK()), Seed: p.GetSeed(), Stop: p.GetStop(), N: int(p.GetN())}
+	return GenerateParams{MaxTokens: int(p.GetMaxTokens()), Temperature: p.GetTemperature(), TopP: p.GetTopP(), TopK: int(p.GetTopK()), Seed: p.GetSeed(), Stop: p.GetStop(), N: int(p.GetN()), RepetitionPenalty: p.GetRepetitionPenalty()}
 }

@@ -79,6 +79,11 @@ type Response struct {
 	// it is scored wrong and reported with Error.
 	Failed bool
 	Error  string
+	// Truncated marks a response cut at the token limit (finish_reason
+	// "length"); it is scored like any other, and counted in the report.
+	Truncated bool
+	// ReasoningField is the Generation's: where the server put the thinking.
+	ReasoningField string
 }
 
 // JudgeRequest asks the host to run one LLM judge call. The evaluator builds
@@ -134,6 +139,10 @@ type ItemResult struct {
 	Path      string // PathRule, PathJudge or PathUnresolved
 	Hit       bool
 	Reason    string // optional: why unresolved or failed
+	// Truncated and ReasoningField come from the Response (set by the host,
+	// not the evaluator).
+	Truncated      bool
+	ReasoningField string
 }
 
 // Report is the final result of scoring one benchmark.
@@ -151,6 +160,8 @@ type Report struct {
 	Items      []ItemResult
 	// Counts by extraction path.
 	Rule, Judged, Unresolved int
+	// Truncated counts responses cut at the token limit (set by the host).
+	Truncated int
 }
 
 // ScoreResult is what one scoring round gives: either judge requests still to

@@ -12,6 +12,10 @@ type GenerateParams struct {
 	Stop        []string
 	// N is the number of samples per prompt (GRPO rollouts); 0 means 1.
 	N int
+	// RepetitionPenalty is vLLM's repetition_penalty (1 is none); 0 means
+	// unset. Omitted from JSON when unset so cache keys written before the
+	// field existed stay valid.
+	RepetitionPenalty float64 `json:",omitempty"`
 }
 
 // Prompt is one conversation to complete.
@@ -30,7 +34,12 @@ type Generation struct {
 	Tokens int
 	// Truncated is true when generation stopped at MaxTokens.
 	Truncated bool
-	Error     string
+	// ReasoningField names the response field the server returned the
+	// thinking in, apart from the content: "reasoning" (vLLM since late
+	// 2025), "reasoning_content" (vLLM before, SGLang, DeepSeek), or "" when
+	// the thinking (if any) was inline in the content.
+	ReasoningField string
+	Error          string
 }
 
 // Model is what a model plugin implements. Generate sends each generation to

@@ -142,16 +142,18 @@ func (x *Prompt) GetParts() []*Part {
 }
 
 type GenerateParams struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	MaxTokens     int32                  `protobuf:"varint,1,opt,name=max_tokens,json=maxTokens,proto3" json:"max_tokens,omitempty"`
-	Temperature   float64                `protobuf:"fixed64,2,opt,name=temperature,proto3" json:"temperature,omitempty"`
-	TopP          float64                `protobuf:"fixed64,3,opt,name=top_p,json=topP,proto3" json:"top_p,omitempty"`
-	TopK          int32                  `protobuf:"varint,4,opt,name=top_k,json=topK,proto3" json:"top_k,omitempty"`
-	Seed          int64                  `protobuf:"varint,5,opt,name=seed,proto3" json:"seed,omitempty"`
-	Stop          []string               `protobuf:"bytes,6,rep,name=stop,proto3" json:"stop,omitempty"`
-	N             int32                  `protobuf:"varint,7,opt,name=n,proto3" json:"n,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	state       protoimpl.MessageState `protogen:"open.v1"`
+	MaxTokens   int32                  `protobuf:"varint,1,opt,name=max_tokens,json=maxTokens,proto3" json:"max_tokens,omitempty"`
+	Temperature float64                `protobuf:"fixed64,2,opt,name=temperature,proto3" json:"temperature,omitempty"`
+	TopP        float64                `protobuf:"fixed64,3,opt,name=top_p,json=topP,proto3" json:"top_p,omitempty"`
+	TopK        int32                  `protobuf:"varint,4,opt,name=top_k,json=topK,proto3" json:"top_k,omitempty"`
+	Seed        int64                  `protobuf:"varint,5,opt,name=seed,proto3" json:"seed,omitempty"`
+	Stop        []string               `protobuf:"bytes,6,rep,name=stop,proto3" json:"stop,omitempty"`
+	N           int32                  `protobuf:"varint,7,opt,name=n,proto3" json:"n,omitempty"`
+	// vLLM's repetition_penalty; 0 means unset (the server's default).
+	RepetitionPenalty float64 `protobuf:"fixed64,8,opt,name=repetition_penalty,json=repetitionPenalty,proto3" json:"repetition_penalty,omitempty"`
+	unknownFields     protoimpl.UnknownFields
+	sizeCache         protoimpl.SizeCache
 }
 
 func (x *GenerateParams) Reset() {
@@ -229,6 +231,13 @@ func (x *GenerateParams) GetStop() []string {
 func (x *GenerateParams) GetN() int32 {
 	if x != nil {
 		return x.N
+	}
+	return 0
+}
+
+func (x *GenerateParams) GetRepetitionPenalty() float64 {
+	if x != nil {
+		return x.RepetitionPenalty
 	}
 	return 0
 }
@@ -332,7 +341,7 @@ const file_harness_v1_model_proto_rawDesc = "" +
 	"\x06Prompt\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x16\n" +
 	"\x06system\x18\x02 \x01(\tR\x06system\x12&\n" +
-	"\x05parts\x18\x03 \x03(\v2\x10.harness.v1.PartR\x05parts\"\xb1\x01\n" +
+	"\x05parts\x18\x03 \x03(\v2\x10.harness.v1.PartR\x05parts\"\xe0\x01\n" +
 	"\x0eGenerateParams\x12\x1d\n" +
 	"\n" +
 	"max_tokens\x18\x01 \x01(\x05R\tmaxTokens\x12 \n" +
@@ -341,7 +350,8 @@ const file_harness_v1_model_proto_rawDesc = "" +
 	"\x05top_k\x18\x04 \x01(\x05R\x04topK\x12\x12\n" +
 	"\x04seed\x18\x05 \x01(\x03R\x04seed\x12\x12\n" +
 	"\x04stop\x18\x06 \x03(\tR\x04stop\x12\f\n" +
-	"\x01n\x18\a \x01(\x05R\x01n\"\xa1\x01\n" +
+	"\x01n\x18\a \x01(\x05R\x01n\x12-\n" +
+	"\x12repetition_penalty\x18\b \x01(\x01R\x11repetitionPenalty\"\xa1\x01\n" +
 	"\n" +
 	"Generation\x12\x1b\n" +
 	"\tprompt_id\x18\x01 \x01(\tR\bpromptId\x12\x16\n" +
