@@ -3,6 +3,7 @@ package testenv
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
 	"testing"
@@ -41,4 +42,21 @@ func SharedPath(t testing.TB, elem ...string) string {
 func RepoRoot() string {
 	_, file, _, _ := runtime.Caller(0)
 	return filepath.Join(filepath.Dir(file), "..", "..")
+}
+
+// Python returns the path of a Python 3 interpreter (/usr/bin/python3, else
+// python3 on PATH). When there is none the test is skipped, except under CI,
+// where it fails: .ci/run installs python3.
+func Python(t testing.TB) string {
+	t.Helper()
+	for _, p := range []string{"/usr/bin/python3", "python3"} {
+		if path, err := exec.LookPath(p); err == nil {
+			return path
+		}
+	}
+	if os.Getenv("CI") != "" {
+		t.Fatal("python3 is missing; CI must provide it (.ci/run installs it)")
+	}
+	t.Skip("python3 is missing; skipping the Python adapter tests")
+	return ""
 }
