@@ -10,6 +10,8 @@ import (
 
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
+
+	"github.com/vlmlab/harness/plugins/sdk"
 )
 
 // CrashError is a plugin process that died during a call.
@@ -45,6 +47,10 @@ type PluginError struct {
 }
 
 func (e *PluginError) Error() string { return fmt.Sprintf("plugin %s: %s", e.Plugin, e.Msg) }
+
+// Unwrap gives the error's class, so errors.Is(err, sdk.ErrInvalid) (or
+// sdk.ErrUnavailable, sdk.ErrInternal) tells what kind of failure it was.
+func (e *PluginError) Unwrap() error { return sdk.ClassOfCode(e.Code) }
 
 // wrapErr classifies an error of a call. gRPC reports a dead plugin as
 // Unavailable; the process waiter may lag behind the failed call, so the

@@ -11,12 +11,14 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"slices"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/hashicorp/go-hclog"
 	"github.com/hashicorp/go-plugin"
+	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/vlmlab/harness/plugins/sdk"
 )
@@ -81,6 +83,8 @@ type Plugin struct {
 	cmd    *exec.Cmd
 	remote *sdk.Remote
 	tail   *tail
+	info   sdk.Info
+	schema *jsonschema.Schema
 }
 
 // Launch starts a plugin, runs the handshake and returns a handle to it.
@@ -151,13 +155,58 @@ func (h *Host) Launch(ctx context.Context, spec Spec) (*Plugin, error) {
 		return nil, fmt.Errorf("plugin %s: unexpected client type %T", spec.Name, raw)
 	}
 	remote.WrapErr = p.wrapErr
+	remote.Name = spec.Name
 	p.remote = remote
 	if err := ctx.Err(); err != nil {
 		client.Kill()
 		return nil, err
 	}
+	if err := p.validate(ctx); err != nil {
+		client.Kill()
+		return nil, err
+	}
 	return p, nil
 }
+
+// validate checks what the plugin declares against what the host launched it
+// as, before any call of its kind: a trainer declared as an evaluator is
+// refused here, not at its first call with gRPC's "unknown service".
+func (p *Plugin) validate(ctx context.Context) error {
+	info, err := p.remote.Describe(ctx)
+	if err != nil {
+		return fmt.Errorf("plugin %s: describe: %w", p.Spec.Name, err)
+	}
+	if info.Kind != p.Spec.Kind {
+		return fmt.Errorf("plugin %s: refused: it is a %s plugin (it says so in Describe), harness.yaml uses it as a %s; fix its kind or the entry that names it", p.Spec.Name, orUnknown(info.Kind), p.Spec.Kind)
+	}
+	v := p.client.NegotiatedVersion()
+	if !slices.Contains(info.APIVersions, v) {
+		return fmt.Errorf("plugin %s: refused: it declares API versions %v but the handshake negotiated %d; rebuild it against a matching SDK", p.Spec.Name, info.APIVersions, v)
+	}
+	if info.Name == "" || info.Version == "" {
+		return fmt.Errorf("plugin %s: refused: Describe gives no name or version (name %q, version %q)", p.Spec.Name, info.Name, info.Version)
+	}
+	schema, err := compileSchema(info.ConfigSchema)
+	if err != nil {
+		return fmt.Errorf("plugin %s: refused: its config schema is not valid JSON Schema: %v", p.Spec.Name, err)
+	}
+	p.info, p.schema = info, schema
+	return nil
+}
+
+func orUnknown(kind string) string {
+	if kind == "" {
+		return "kindless"
+	}
+	return kind
+}
+
+// Info is what the plugin declared in Describe at launch.
+func (p *Plugin) Info() sdk.Info { return p.info }
+
+// APIVersion is the protocol version the handshake negotiated; Configure
+// sends it.
+func (p *Plugin) APIVersion() int { return p.client.NegotiatedVersion() }
 
 func (p *Plugin) startError(path string, err error) error {
 	switch {
@@ -183,10 +232,37 @@ func (p *Plugin) startError(path string, err error) error {
 // Describe asks the plugin what it is.
 func (p *Plugin) Describe(ctx context.Context) (sdk.Info, error) { return p.remote.Describe(ctx) }
 
-// Configure hands the plugin its config block (JSON).
+// Configure validates the plugin's config block (JSON) against the schema it
+// declared and hands it over with the negotiated API version.
 func (p *Plugin) Configure(ctx context.Context, configJSON []byte) error {
-	return p.remote.Configure(ctx, sdk.APIVersion, configJSON)
+	if err := p.ValidateConfig(configJSON); err != nil {
+		return err
+	}
+	return p.remote.Configure(ctx, p.APIVersion(), configJSON)
 }
+
+// CheckConfig validates a config block against a JSON Schema given as text,
+// as the host does at Configure: nil, or a *SchemaError listing what breaks
+// it, or an error saying the schema itself does not compile.
+func CheckConfig(schema string, configJSON []byte) error {
+	s, err := compileSchema(schema)
+	if err != nil {
+		return fmt.Errorf("config schema: %w", err)
+	}
+	return validateAgainst(s, configJSON)
+}
+
+// ValidateConfig checks a config block against the plugin's declared JSON
+// Schema. The error names the plugin and the failing location in the block.
+func (p *Plugin) ValidateConfig(configJSON []byte) error {
+	if err := validateAgainst(p.schema, configJSON); err != nil {
+		return fmt.Errorf("plugin %s: config does not match the plugin's schema: %w", p.Spec.Name, err)
+	}
+	return nil
+}
+
+// Remote is the plugin's client at the SDK level (what sdktest checks).
+func (p *Plugin) Remote() *sdk.Remote { return p.remote }
 
 // Evaluator is the client of an evaluator plugin.
 func (p *Plugin) Evaluator() *sdk.EvaluatorClient { return p.remote.Evaluator() }

@@ -72,7 +72,8 @@ func TestTrainerRoundTrip(t *testing.T) {
 	h := newHost(t)
 	p := launch(t, h, "trainer", sdk.KindTrainer)
 	var steps []int
-	ckpt, err := p.Trainer().Train(context.Background(), sdk.TrainRequest{Stage: "sft", OutputDir: "/tmp/out", Params: []byte(`{"steps":5}`)},
+	out := t.TempDir()
+	ckpt, err := p.Trainer().Train(context.Background(), sdk.TrainRequest{Stage: "sft", OutputDir: out, Params: []byte(`{"steps":5}`)},
 		func(ev sdk.TrainEvent) error {
 			if ev.Progress != nil {
 				steps = append(steps, ev.Progress.Step)
@@ -82,12 +83,18 @@ func TestTrainerRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if fmt.Sprint(steps) != "[1 2 3 4 5]" || ckpt.Dir != "/tmp/out" || ckpt.Format != "test" {
+	if fmt.Sprint(steps) != "[1 2 3 4 5]" || ckpt.Dir != out || ckpt.Format != "test" {
 		t.Errorf("steps %v checkpoint %+v", steps, ckpt)
+	}
+	// The host re-verifies what a trainer returns: a forged manifest is an
+	// internal failure of the plugin, named as such.
+	_, err = p.Trainer().Train(context.Background(), sdk.TrainRequest{Stage: "forged", OutputDir: t.TempDir()}, func(sdk.TrainEvent) error { return nil })
+	if !errors.Is(err, sdk.ErrInternal) || !strings.Contains(err.Error(), `plugin test-trainer: stage "forged" returned a checkpoint that does not verify`) {
+		t.Errorf("forged checkpoint: %v", err)
 	}
 	_, err = p.Trainer().Train(context.Background(), sdk.TrainRequest{Stage: "fail", Params: []byte(`{"steps":1}`)}, func(sdk.TrainEvent) error { return nil })
 	var pe *PluginError
-	if !errors.As(err, &pe) || !strings.Contains(err.Error(), "plugin test-trainer: train fail: stage refused: learning rate must be positive") {
+	if !errors.As(err, &pe) || !errors.Is(err, sdk.ErrInternal) || !strings.Contains(err.Error(), "plugin test-trainer: train fail: stage refused: learning rate must be positive") {
 		t.Errorf("failing stage: %v", err)
 	}
 	// The plugin survives a failed stage.
@@ -251,6 +258,63 @@ func TestRefusedPlugins(t *testing.T) {
 	h := newHost(t)
 	if _, err := h.Launch(context.Background(), Spec{Name: "p", Kind: sdk.KindTrainer, Command: []string{self}, Env: []string{roleEnv + "=trainer"}, SHA256: sum}); err != nil {
 		t.Errorf("matching pin: %v", err)
+	}
+}
+
+// What a plugin declares is checked at launch, before any call of its kind.
+func TestLaunchValidatesDeclaration(t *testing.T) {
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name, role, kind string
+		want             []string
+	}{
+		{"evaluator used as a trainer", "evaluator", sdk.KindTrainer, []string{"plugin p: refused: it is a evaluator plugin", "uses it as a trainer"}},
+		{"trainer used as a model", "trainer", sdk.KindModel, []string{"plugin p: refused: it is a trainer plugin", "as a model"}},
+		{"unsupported API version", "declares-v7", sdk.KindTrainer, []string{"plugin p: refused: it declares API versions [7] but the handshake negotiated 1"}},
+		{"schema that does not compile", "bad-schema", sdk.KindTrainer, []string{"plugin p: refused: its config schema is not valid JSON Schema"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHost(t)
+			p, err := h.Launch(context.Background(), Spec{Name: "p", Kind: tc.kind, Command: []string{self}, Env: []string{roleEnv + "=" + tc.role}})
+			if err == nil {
+				t.Fatal("launch succeeded")
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error lacks %q:\n%v", w, err)
+				}
+			}
+			if p != nil {
+				t.Error("a refused launch returned a plugin")
+			}
+		})
+	}
+}
+
+func TestConfigureValidatesSchema(t *testing.T) {
+	h := newHost(t)
+	p := launch(t, h, "schema", sdk.KindTrainer)
+	if p.APIVersion() != sdk.APIVersion || p.Info().Name != "schema" {
+		t.Errorf("negotiated %d, info %+v", p.APIVersion(), p.Info())
+	}
+	for _, tc := range []struct{ config, want string }{
+		{`{"lr": "fast"}`, "at lr: got string, want number"},
+		{`{"lr": 0}`, "at lr: exclusiveMinimum"},
+		{`{"lr": 1, "tags": ["a", 2]}`, "at tags.1: got number, want string"},
+		{`{"lr": 1, "typo": 1}`, "at the top level: additional properties 'typo' not allowed"},
+		{``, "at the top level: missing property 'lr'"},
+	} {
+		err := p.Configure(context.Background(), []byte(tc.config))
+		var se *SchemaError
+		if !errors.As(err, &se) || !errors.Is(err, sdk.ErrInvalid) || !strings.Contains(err.Error(), "plugin test-schema: config does not match the plugin's schema: "+tc.want) {
+			t.Errorf("Configure(%s) = %v, want %q", tc.config, err, tc.want)
+		}
+	}
+	if err := p.Configure(context.Background(), []byte(`{"lr": 0.1, "tags": ["x"]}`)); err != nil {
+		t.Errorf("valid config: %v", err)
 	}
 }
 

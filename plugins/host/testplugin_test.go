@@ -39,6 +39,14 @@ func runRole(role string) {
 	case "wrong-version":
 		plugin.Serve(&plugin.ServeConfig{HandshakeConfig: sdk.Handshake, GRPCServer: plugin.DefaultGRPCServer,
 			VersionedPlugins: map[int]plugin.PluginSet{2: sdk.PluginSet(&sdk.ServeConfig{Info: sdk.Info{Name: "v2"}, Trainer: testTrainer{log: hclog.NewNullLogger()}})}})
+	case "declares-v7":
+		sdk.Serve(&sdk.ServeConfig{Info: sdk.Info{Name: "v7", Version: "0.1.0", APIVersions: []int{7}}, Trainer: testTrainer{log: hclog.NewNullLogger()}})
+	case "bad-schema":
+		sdk.Serve(&sdk.ServeConfig{Info: sdk.Info{Name: "bad-schema", Version: "0.1.0", ConfigSchema: `{"type": "object",`}, Trainer: testTrainer{log: hclog.NewNullLogger()}})
+	case "schema":
+		sdk.Serve(&sdk.ServeConfig{Info: sdk.Info{Name: "schema", Version: "0.1.0", ConfigSchema: `{"type":"object","properties":{"lr":{"type":"number","exclusiveMinimum":0},"tags":{"type":"array","items":{"type":"string"}}},"required":["lr"],"additionalProperties":false}`},
+			Trainer:   testTrainer{log: hclog.NewNullLogger()},
+			Configure: func(context.Context, int, []byte) error { return nil }})
 	case "host":
 		runHost()
 	default:
@@ -106,7 +114,16 @@ func (tt testTrainer) Train(ctx context.Context, req sdk.TrainRequest, emit func
 	if req.Stage == "fail" {
 		return nil, fmt.Errorf("stage refused: learning rate must be positive")
 	}
-	return &sdk.Checkpoint{Dir: req.OutputDir, Format: "test", Hash: "sha256:00"}, nil
+	if req.Stage == "forged" {
+		return &sdk.Checkpoint{Dir: req.OutputDir, Format: "test", Files: map[string]string{"w": "sha256:00"}, Hash: "sha256:00"}, nil
+	}
+	if err := os.MkdirAll(req.OutputDir, 0o755); err != nil {
+		return nil, err
+	}
+	if err := os.WriteFile(req.OutputDir+"/weights", []byte(req.Stage), 0o644); err != nil {
+		return nil, err
+	}
+	return sdk.WriteCheckpoint(req.OutputDir, "test", req.Base)
 }
 
 type echoModel struct{}

@@ -69,7 +69,9 @@ func (s *evaluatorServer) Open(req *pb.OpenRequest, stream pb.Evaluator_OpenServ
 		SystemPrompt: req.GetSystemPrompt(), Judge: req.GetJudge(), Options: req.GetOptions(),
 	})
 	if err != nil {
-		return invalid("%v", err)
+		// A file that does not load is the user's to fix unless the
+		// evaluator says otherwise.
+		return toStatus(err, ErrInvalid, "")
 	}
 	id := newSessionID()
 	items := ds.Items()
@@ -148,7 +150,7 @@ func (s *evaluatorServer) Score(req *pb.ScoreRequest, stream pb.Evaluator_ScoreS
 	res, err := sess.ds.Score(stream.Context(), sess.responses, sess.answers)
 	sess.mu.Unlock()
 	if err != nil {
-		return invalid("%v", err)
+		return toStatus(err, ErrInvalid, "")
 	}
 	if res.Report == nil {
 		for start := 0; start < len(res.Pending); start += batchItems {

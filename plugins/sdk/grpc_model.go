@@ -2,7 +2,6 @@ package sdk
 
 import (
 	"context"
-	"errors"
 
 	pb "github.com/vlmlab/harness/plugins/proto/harness/v1"
 )
@@ -20,10 +19,7 @@ func (s *modelServer) Generate(req *pb.GenerateRequest, stream pb.Model_Generate
 	err := s.impl.Generate(stream.Context(), checkpointFromPB(req.GetCheckpoint()), prompts, paramsFromPB(req.GetParams()), func(g Generation) error {
 		return stream.Send(&pb.Generation{PromptId: g.PromptID, Sample: int32(g.Sample), Text: g.Text, Tokens: int32(g.Tokens), Truncated: g.Truncated, Error: g.Error})
 	})
-	if err != nil && !errors.Is(err, context.Canceled) {
-		return invalid("generate: %v", err)
-	}
-	return err
+	return toStatus(err, ErrInternal, "generate")
 }
 
 type modelClient struct {

@@ -2,6 +2,8 @@ package sdk
 
 import (
 	"context"
+	"fmt"
+	"slices"
 
 	"github.com/hashicorp/go-plugin"
 	"google.golang.org/grpc"
@@ -36,7 +38,9 @@ func (p *grpcPlugin) GRPCClient(_ context.Context, _ *plugin.GRPCBroker, c *grpc
 
 // Remote is the host's handle on a plugin process of one kind.
 type Remote struct {
-	Kind   string
+	Kind string
+	// Name is the plugin's name in host errors (set by the host).
+	Name   string
 	conn   *grpc.ClientConn
 	plugin pb.PluginClient
 	// WrapErr, when set, turns every error of a call into one that names the
@@ -45,10 +49,23 @@ type Remote struct {
 }
 
 func (r *Remote) wrap(err error) error {
-	if err == nil || r.WrapErr == nil {
-		return err
+	if err == nil {
+		return nil
+	}
+	if r.WrapErr == nil {
+		return FromStatus(err)
 	}
 	return r.WrapErr(err)
+}
+
+// wrapLocal names the plugin in an error the host found in what the plugin
+// sent (not a gRPC status); such errors are ErrInternal: the plugin is wrong.
+func (r *Remote) wrapLocal(err error) error {
+	err = &classError{class: ErrInternal, msg: err.Error(), err: err}
+	if r.Name != "" {
+		return fmt.Errorf("plugin %s: %w", r.Name, err)
+	}
+	return err
 }
 
 // Describe asks the plugin what it is.
@@ -98,6 +115,10 @@ func (s *pluginServer) Describe(context.Context, *pb.DescribeRequest) (*pb.Descr
 }
 
 func (s *pluginServer) Configure(ctx context.Context, req *pb.ConfigureRequest) (*pb.ConfigureResponse, error) {
+	info := s.cfg.info()
+	if !slices.Contains(info.APIVersions, int(req.GetApiVersion())) {
+		return nil, invalid("plugin %s speaks API versions %v, the host asked for %d", info.Name, info.APIVersions, req.GetApiVersion())
+	}
 	if s.cfg.Configure == nil {
 		if len(req.GetConfigJson()) > 0 && string(req.GetConfigJson()) != "null" && string(req.GetConfigJson()) != "{}" {
 			return nil, invalid("plugin %s takes no config block; remove it from harness.yaml", s.cfg.Info.Name)
@@ -105,7 +126,7 @@ func (s *pluginServer) Configure(ctx context.Context, req *pb.ConfigureRequest) 
 		return &pb.ConfigureResponse{}, nil
 	}
 	if err := s.cfg.Configure(ctx, int(req.GetApiVersion()), req.GetConfigJson()); err != nil {
-		return nil, invalid("configure %s: %v", s.cfg.Info.Name, err)
+		return nil, toStatus(err, ErrInvalid, "configure %s", s.cfg.Info.Name)
 	}
 	return &pb.ConfigureResponse{}, nil
 }

@@ -31,13 +31,10 @@ func (s *trainerServer) Train(req *pb.TrainRequest, stream pb.Trainer_TrainServe
 		return stream.Send(out)
 	})
 	if err != nil {
-		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-			return err
-		}
-		return invalid("train %s: %v", req.GetStage(), err)
+		return toStatus(err, ErrInternal, "train %s", req.GetStage())
 	}
 	if ckpt == nil {
-		return invalid("train %s: the trainer returned no checkpoint", req.GetStage())
+		return toStatus(Internal("the trainer returned no checkpoint"), ErrInternal, "train %s", req.GetStage())
 	}
 	return stream.Send(&pb.TrainEvent{Event: &pb.TrainEvent_Checkpoint{Checkpoint: checkpointToPB(ckpt)}})
 }
@@ -73,7 +70,13 @@ func (t *trainerClient) Train(ctx context.Context, req TrainRequest, emit func(T
 				return nil, err
 			}
 		case *pb.TrainEvent_Checkpoint:
-			return checkpointFromPB(e.Checkpoint), nil
+			ck := checkpointFromPB(e.Checkpoint)
+			// The host trusts no manifest it did not check: a checkpoint
+			// that does not verify never becomes a cached stage.
+			if err := VerifyCheckpoint(ck); err != nil {
+				return nil, t.r.wrapLocal(fmt.Errorf("stage %q returned a checkpoint that does not verify: %w", req.Stage, err))
+			}
+			return ck, nil
 		}
 	}
 }

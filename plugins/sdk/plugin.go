@@ -1,6 +1,3 @@
-// Package sdk is what a Go plugin author imports: the Go types of the three
-// plugin kinds (trainer, evaluator, model) and Serve, which runs a plugin as a
-// child process of the harness.
 package sdk
 
 // Kinds of plugin.

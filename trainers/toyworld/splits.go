@@ -2,47 +2,24 @@ package toyworld
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
+
+	"github.com/vlmlab/harness/plugins/sdk"
 )
 
-// SFTRecord is one line of sft.jsonl: the VLAA-Thinking SFT layout (id,
-// image, question, gt, answer with <think>/<answer>) plus the trace style,
-// the verifier type and where the item came from.
-type SFTRecord struct {
-	ID           string          `json:"id"`
-	Image        string          `json:"image"` // relative to the output folder
-	Question     string          `json:"question"`
-	GT           json.RawMessage `json:"gt"`
-	Answer       string          `json:"answer"`
-	Style        string          `json:"style"` // StyleDirect or StylePseudo
-	VerifierType string          `json:"verifier_type"`
-	Scene        Kind            `json:"scene"`
-	Template     string          `json:"template"`
-}
-
-// RLRecord is one line of rl.jsonl: the VLAA-Thinking GRPO layout.
-type RLRecord struct {
-	ID           string          `json:"id"`
-	Image        string          `json:"image"`
-	Question     string          `json:"question"`
-	GT           json.RawMessage `json:"gt"`
-	VerifierType string          `json:"verifier_type"`
-	Scene        Kind            `json:"scene"`
-	Template     string          `json:"template"`
-}
-
-// PretrainRecord is one line of pretrain.jsonl: a question and its short
-// answer, with no reasoning, for pre-training the tiny model.
-type PretrainRecord struct {
-	ID           string `json:"id"`
-	Image        string `json:"image"`
-	Question     string `json:"question"`
-	Answer       string `json:"answer"`
-	VerifierType string `json:"verifier_type"`
-	Scene        Kind   `json:"scene"`
-	Template     string `json:"template"`
-}
+// The training splits use the SDK's record types, so a trainer plugin reads
+// them with sdk.ReadJSONL and never imports the toy world.
+type (
+	// SFTRecord is one line of sft.jsonl: the VLAA-Thinking SFT layout (id,
+	// image, question, gt, answer with <think>/<answer>) plus the trace style,
+	// the verifier type and where the item came from.
+	SFTRecord = sdk.SFTRecord
+	// RLRecord is one line of rl.jsonl: the VLAA-Thinking GRPO layout.
+	RLRecord = sdk.RLRecord
+	// PretrainRecord is one line of pretrain.jsonl: a question and its short
+	// answer, with no reasoning, for pre-training the tiny model.
+	PretrainRecord = sdk.PretrainRecord
+)
 
 // splitItem makes item i of a training split: the verifier types take turns
 // so every split holds all five in equal shares, and the image is written.
@@ -77,7 +54,7 @@ func (g *generator) writeSFT(ctx context.Context, n int) error {
 			}
 			out[k] = SFTRecord{
 				ID: id + "-" + style, Image: img, Question: it.Posed.Question, GT: it.Posed.GT, Answer: ans,
-				Style: style, VerifierType: it.Posed.Verifier, Scene: it.Scene.Kind, Template: it.Question.Template,
+				Style: style, VerifierType: it.Posed.Verifier, Scene: string(it.Scene.Kind), Template: it.Question.Template,
 			}
 		}
 		return out, nil
@@ -100,7 +77,7 @@ func (g *generator) writeRL(ctx context.Context, n int) error {
 		}
 		return RLRecord{
 			ID: id, Image: img, Question: it.Posed.Question, GT: it.Posed.GT,
-			VerifierType: it.Posed.Verifier, Scene: it.Scene.Kind, Template: it.Question.Template,
+			VerifierType: it.Posed.Verifier, Scene: string(it.Scene.Kind), Template: it.Question.Template,
 		}, nil
 	})
 	if err != nil {
@@ -117,7 +94,7 @@ func (g *generator) writePretrain(ctx context.Context, n int) error {
 		}
 		return PretrainRecord{
 			ID: id, Image: img, Question: it.Posed.Question, Answer: it.Posed.Answer,
-			VerifierType: it.Posed.Verifier, Scene: it.Scene.Kind, Template: it.Question.Template,
+			VerifierType: it.Posed.Verifier, Scene: string(it.Scene.Kind), Template: it.Question.Template,
 		}, nil
 	})
 	if err != nil {

@@ -2,8 +2,10 @@
 // smallest complete one: it learns the most frequent answer of each verifier
 // type from GRPO-layout records (id, image, question, gt, verifier_type) and
 // writes it as a checkpoint. Copy it to start a real trainer: everything a
-// trainer owes the harness is here (Describe info, config schema, Configure,
-// streamed progress, cancellation, a hashed checkpoint manifest).
+// trainer owes the harness is here, and the SDK does the rest (strict config
+// and params decoding, progress, the checkpoint manifest and its hash). Its
+// test shows the two checks every plugin should run: sdktest.Conformance in
+// process, and the built binary driven by the host.
 //
 // Declare it in harness.yaml:
 //
@@ -12,13 +14,8 @@
 package main
 
 import (
-	"bufio"
-	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
-	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
@@ -36,54 +33,62 @@ type config struct {
 	ReportEvery int `json:"report_every"`
 }
 
+// params are a stage's hyper-parameters (harness.yaml: stages[].params).
+type params struct {
+	// MinCount is how often an answer must occur to be learnt; rarer ones
+	// leave the verifier type out of the checkpoint.
+	MinCount int `json:"min_count"`
+}
+
 type trainer struct{ cfg config }
 
-func main() {
+func serveConfig() *sdk.ServeConfig {
 	t := &trainer{cfg: config{ReportEvery: 10}}
-	sdk.Serve(&sdk.ServeConfig{
+	return &sdk.ServeConfig{
 		Info: sdk.Info{Name: "majority", Version: "1.0.0", ConfigSchema: schema,
 			Description: "example trainer: majority answer per verifier type", Provides: []string{"majority"}},
 		Trainer: t,
 		Configure: func(_ context.Context, _ int, raw []byte) error {
-			if len(raw) == 0 || string(raw) == "null" {
-				return nil
+			cfg := config{ReportEvery: 10}
+			if err := sdk.Decode(raw, &cfg); err != nil {
+				return err
 			}
-			dec := json.NewDecoder(bytes.NewReader(raw))
-			dec.DisallowUnknownFields()
-			if err := dec.Decode(&t.cfg); err != nil {
-				return fmt.Errorf("config: %w", err)
+			if cfg.ReportEvery < 1 {
+				return sdk.Invalid("report_every must be at least 1, got %d", cfg.ReportEvery)
 			}
-			if t.cfg.ReportEvery < 1 {
-				return fmt.Errorf("config: report_every must be at least 1, got %d", t.cfg.ReportEvery)
-			}
+			t.cfg = cfg
 			return nil
 		},
-	})
+	}
 }
 
-type record struct {
-	ID           string          `json:"id"`
-	GT           json.RawMessage `json:"gt"`
-	VerifierType string          `json:"verifier_type"`
-}
+func main() { sdk.Serve(serveConfig()) }
 
 func (t *trainer) Train(ctx context.Context, req sdk.TrainRequest, emit func(sdk.TrainEvent) error) (*sdk.Checkpoint, error) {
-	if len(req.Data) == 0 {
-		return nil, fmt.Errorf("no training data: give the stage a data: list (e.g. [rl])")
+	p := params{MinCount: 1}
+	if err := sdk.Decode(req.Params, &p); err != nil {
+		return nil, err
 	}
-	var recs []record
+	if len(req.Data) == 0 {
+		return nil, sdk.Invalid("no training data: give the stage a data: list (e.g. [rl])")
+	}
+	var recs []sdk.RLRecord
 	for _, path := range req.Data {
-		rs, err := readJSONL(path)
+		rs, err := sdk.ReadJSONL[sdk.RLRecord](path)
 		if err != nil {
 			return nil, err
 		}
 		recs = append(recs, rs...)
 	}
+	rep := sdk.NewReporter(emit, len(recs))
 	counts := map[string]map[string]int{}
 	hits := 0
 	for i, r := range recs {
 		if err := ctx.Err(); err != nil {
 			return nil, err
+		}
+		if len(r.GT) == 0 {
+			return nil, sdk.Invalid("record %s: field gt: missing", r.ID)
 		}
 		vt := r.VerifierType
 		if vt == "" {
@@ -98,35 +103,28 @@ func (t *trainer) Train(ctx context.Context, req sdk.TrainRequest, emit func(sdk
 		}
 		counts[vt][string(r.GT)]++
 		if (i+1)%t.cfg.ReportEvery == 0 || i+1 == len(recs) {
-			if err := emit(sdk.TrainEvent{Progress: &sdk.Progress{Step: i + 1, Total: len(recs),
-				Metrics: map[string]float64{"online_accuracy": float64(hits) / float64(i+1)}}}); err != nil {
+			if err := rep.Step(i+1, map[string]float64{sdk.MetricAccuracy: float64(hits) / float64(i+1)}); err != nil {
 				return nil, err
 			}
 		}
 	}
 	model := map[string]json.RawMessage{}
 	for vt, c := range counts {
-		best, _ := majority(c)
-		model[vt] = json.RawMessage(best)
-	}
-	if err := os.MkdirAll(req.OutputDir, 0o755); err != nil {
-		return nil, fmt.Errorf("create checkpoint folder: %w", err)
+		if best, n := majority(c); n >= p.MinCount {
+			model[vt] = json.RawMessage(best)
+		}
 	}
 	blob, err := json.MarshalIndent(model, "", "  ")
 	if err != nil {
 		return nil, err
 	}
+	if err := os.MkdirAll(req.OutputDir, 0o755); err != nil {
+		return nil, sdk.Internal("create checkpoint folder: %v", err)
+	}
 	if err := os.WriteFile(filepath.Join(req.OutputDir, "majority.json"), blob, 0o644); err != nil {
-		return nil, fmt.Errorf("write checkpoint: %w", err)
+		return nil, sdk.Internal("write checkpoint: %v", err)
 	}
-	sum := sha256.Sum256(blob)
-	ck := &sdk.Checkpoint{Dir: req.OutputDir, Format: "majority", Files: map[string]string{"majority.json": "sha256:" + hex.EncodeToString(sum[:])}}
-	if req.Base != nil {
-		ck.Parent = req.Base.Hash
-	}
-	h := sha256.Sum256([]byte(ck.Format + "\x00" + ck.Parent + "\x00" + ck.Files["majority.json"]))
-	ck.Hash = "sha256:" + hex.EncodeToString(h[:])
-	return ck, nil
+	return sdk.WriteCheckpoint(req.OutputDir, "majority", req.Base)
 }
 
 // majority returns the most frequent answer, ties broken by the smallest.
@@ -143,32 +141,4 @@ func majority(c map[string]int) (string, int) {
 		}
 	}
 	return best, n
-}
-
-func readJSONL(path string) ([]record, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("open training data: %w", err)
-	}
-	defer f.Close()
-	var out []record
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 0, 1<<20), 16<<20)
-	for line := 1; sc.Scan(); line++ {
-		if len(sc.Bytes()) == 0 {
-			continue
-		}
-		var r record
-		if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
-			return nil, fmt.Errorf("%s:%d: %v", path, line, err)
-		}
-		if len(r.GT) == 0 {
-			return nil, fmt.Errorf("%s:%d: field gt: missing", path, line)
-		}
-		out = append(out, r)
-	}
-	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("read %s: %w", path, err)
-	}
-	return out, nil
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/vlmlab/harness/plugins/host"
 	"github.com/vlmlab/harness/plugins/sdk"
+	"github.com/vlmlab/harness/plugins/sdk/sdktest"
 )
 
 // TestBuiltPlugin builds the example with the Go toolchain, as a plugin author
@@ -46,11 +48,19 @@ func TestBuiltPlugin(t *testing.T) {
 	if err != nil || info.Name != "majority" || info.Kind != sdk.KindTrainer || !strings.Contains(info.ConfigSchema, "report_every") {
 		t.Fatalf("Describe = %+v, %v", info, err)
 	}
-	if err := p.Configure(ctx, []byte(`{"report_every": 0}`)); err == nil || !strings.Contains(err.Error(), "report_every must be at least 1") {
+	// The host checks the block against the declared schema before the
+	// plugin sees it; the plugin's own checks stand behind that.
+	if err := p.Configure(ctx, []byte(`{"report_every": 0}`)); !errors.Is(err, sdk.ErrInvalid) || !strings.Contains(err.Error(), "at report_every: minimum: got 0, want 1") {
 		t.Errorf("bad config: %v", err)
 	}
-	if err := p.Configure(ctx, []byte(`{"typo": 1}`)); err == nil || !strings.Contains(err.Error(), `unknown field "typo"`) {
+	if err := p.Configure(ctx, []byte(`{"typo": 1}`)); !errors.Is(err, sdk.ErrInvalid) || !strings.Contains(err.Error(), `'typo' not allowed`) {
 		t.Errorf("unknown config key: %v", err)
+	}
+	if err := p.Remote().Configure(ctx, sdk.APIVersion, []byte(`{"report_every": 0}`)); !errors.Is(err, sdk.ErrInvalid) || !strings.Contains(err.Error(), "report_every must be at least 1") {
+		t.Errorf("bad config past the schema: %v", err)
+	}
+	if err := p.Remote().Configure(ctx, sdk.APIVersion, []byte(`{"typo": 1}`)); !errors.Is(err, sdk.ErrInvalid) || !strings.Contains(err.Error(), `unknown field "typo"`) {
+		t.Errorf("unknown config key past the schema: %v", err)
 	}
 	if err := p.Configure(ctx, []byte(`{"report_every": 2}`)); err != nil {
 		t.Fatal(err)
@@ -73,6 +83,9 @@ func TestBuiltPlugin(t *testing.T) {
 	if ck.Format != "majority" || !strings.HasPrefix(ck.Hash, "sha256:") || ck.Files["majority.json"] == "" {
 		t.Errorf("checkpoint %+v", ck)
 	}
+	if back, err := sdk.ReadCheckpoint(out); err != nil || back.Hash != ck.Hash {
+		t.Errorf("ReadCheckpoint = %+v, %v; want hash %s", back, err, ck.Hash)
+	}
 	var model map[string]string
 	b, err := os.ReadFile(filepath.Join(out, "majority.json"))
 	if err != nil || json.Unmarshal(b, &model) != nil {
@@ -82,7 +95,22 @@ func TestBuiltPlugin(t *testing.T) {
 		t.Errorf("model (-want +got):\n%s", diff)
 	}
 	_, err = p.Trainer().Train(ctx, sdk.TrainRequest{Stage: "majority", OutputDir: out, Data: []string{filepath.Join(dir, "missing.jsonl")}}, func(sdk.TrainEvent) error { return nil })
-	if err == nil || !strings.Contains(err.Error(), "plugin majority: train majority: open training data") {
-		t.Errorf("missing data: %v", err)
+	if !errors.Is(err, sdk.ErrInvalid) || !strings.Contains(err.Error(), "plugin majority: train majority: open training data") {
+		t.Errorf("missing data: want an invalid-parameters error naming the file, got %v", err)
 	}
+	// The built binary passes the conformance check too.
+	sdktest.Conformance(t, p.Remote(), sdktest.Case{Config: []byte(`{"report_every": 2}`),
+		Train: &sdktest.TrainCase{Request: sdk.TrainRequest{Stage: "majority", Data: []string{data}}, StrictParams: true}})
+}
+
+// TestConformance runs the plugin in process through sdktest, the check
+// every plugin author copies.
+func TestConformance(t *testing.T) {
+	data := filepath.Join(t.TempDir(), "rl.jsonl")
+	if err := os.WriteFile(data, []byte(`{"id":"a","gt":"B","verifier_type":"mcq"}`+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	sdktest.Conformance(t, sdktest.Serve(t, serveConfig()), sdktest.Case{
+		Train: &sdktest.TrainCase{Request: sdk.TrainRequest{Stage: "majority", Data: []string{data}, Params: []byte(`{"min_count": 1}`)}, StrictParams: true},
+	})
 }

@@ -388,13 +388,28 @@ func (x *Image) GetMime() string {
 	return ""
 }
 
-// Checkpoint is a trained model's manifest.
+// Checkpoint is a trained model's manifest: a folder of files others can
+// read. The trainer also writes it into the folder as checkpoint.json
+// ({"schema": "harness.checkpoint/v1", "format", "parent", "files", "hash"}),
+// which is not itself listed in files.
+//
+// hash is "sha256:" followed by the lowercase hex SHA-256 of this UTF-8 text,
+// each line ending in "\n":
+//
+//	harness.checkpoint.v1
+//	format <format>
+//	parent <parent>                  (nothing after the space when there is none)
+//	file <name> <files[name]>        (one line per file, names in byte order)
+//
+// The host recomputes every file digest and the hash when a stage returns,
+// and refuses a checkpoint that does not match. The Go SDK's
+// sdk.WriteCheckpoint writes all of it.
 type Checkpoint struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
-	Dir           string                 `protobuf:"bytes,1,opt,name=dir,proto3" json:"dir,omitempty"`
+	Dir           string                 `protobuf:"bytes,1,opt,name=dir,proto3" json:"dir,omitempty"`                                                                               // absolute path of the folder
 	Format        string                 `protobuf:"bytes,2,opt,name=format,proto3" json:"format,omitempty"`                                                                         // e.g. "tinyvlm", "hf"
-	Parent        string                 `protobuf:"bytes,3,opt,name=parent,proto3" json:"parent,omitempty"`                                                                         // hash of the parent checkpoint
-	Files         map[string]string      `protobuf:"bytes,4,rep,name=files,proto3" json:"files,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"` // relative name -> "sha256:<hex>"
+	Parent        string                 `protobuf:"bytes,3,opt,name=parent,proto3" json:"parent,omitempty"`                                                                         // hash of the checkpoint the stage started from; empty for none
+	Files         map[string]string      `protobuf:"bytes,4,rep,name=files,proto3" json:"files,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"` // name relative to dir, "/"-separated -> "sha256:<hex>" of its bytes
 	Hash          string                 `protobuf:"bytes,5,opt,name=hash,proto3" json:"hash,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache

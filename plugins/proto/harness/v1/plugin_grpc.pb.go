@@ -37,7 +37,10 @@ type PluginClient interface {
 	// Describe says what the plugin is. The host calls it first.
 	Describe(ctx context.Context, in *DescribeRequest, opts ...grpc.CallOption) (*DescribeResponse, error)
 	// Configure hands the plugin its config block (JSON) and the API version the
-	// host chose among those the plugin supports.
+	// host negotiated with the plugin at the handshake, one of api_versions.
+	// The host validates the block against config_schema before the call; a
+	// plugin still refuses an unknown key or an unsupported api_version with
+	// INVALID_ARGUMENT.
 	Configure(ctx context.Context, in *ConfigureRequest, opts ...grpc.CallOption) (*ConfigureResponse, error)
 }
 
@@ -78,7 +81,10 @@ type PluginServer interface {
 	// Describe says what the plugin is. The host calls it first.
 	Describe(context.Context, *DescribeRequest) (*DescribeResponse, error)
 	// Configure hands the plugin its config block (JSON) and the API version the
-	// host chose among those the plugin supports.
+	// host negotiated with the plugin at the handshake, one of api_versions.
+	// The host validates the block against config_schema before the call; a
+	// plugin still refuses an unknown key or an unsupported api_version with
+	// INVALID_ARGUMENT.
 	Configure(context.Context, *ConfigureRequest) (*ConfigureResponse, error)
 	mustEmbedUnimplementedPluginServer()
 }

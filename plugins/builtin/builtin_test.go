@@ -1,0 +1,58 @@
+package builtin_test
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+
+	"github.com/vlmlab/harness/plugins/builtin"
+	"github.com/vlmlab/harness/plugins/sdk"
+	"github.com/vlmlab/harness/plugins/sdk/sdktest"
+	"github.com/vlmlab/harness/trainers/toyworld"
+)
+
+// Every built-in plugin passes the conformance check plugin authors run;
+// evaluators also score a small synthetic suite of their benchmark.
+func TestConformance(t *testing.T) {
+	data := t.TempDir()
+	m, err := toyworld.Generate(context.Background(), data, toyworld.Options{Seed: 3, Size: "sft=0,rl=0,pretrain=0,eval=6"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	suites := map[string]string{}
+	for _, s := range m.Suites {
+		suites[s.Benchmark] = filepath.Join(data, s.Dir)
+	}
+	for _, p := range builtin.All() {
+		t.Run(p.Name, func(t *testing.T) {
+			cfg := p.Serve()
+			r := sdktest.Serve(t, cfg)
+			if r.Kind != p.Kind {
+				t.Fatalf("registered as %s, serves %s", p.Kind, r.Kind)
+			}
+			c := sdktest.Case{}
+			if p.Kind == sdk.KindEvaluator {
+				if suites[p.Name] == "" {
+					t.Fatalf("the toy world writes no suite for %s", p.Name)
+				}
+				c.Data = map[string]string{p.Name: suites[p.Name]}
+			}
+			if p.Kind == sdk.KindModel {
+				c.Prompts = []sdk.Prompt{{ID: "q1", Parts: []sdk.Part{{Text: "How many? Options: A. 1 B. 2"}}}, {ID: "q2", Parts: []sdk.Part{{Text: "What is 2+2?"}}}}
+			}
+			sdktest.Conformance(t, r, c)
+		})
+	}
+}
+
+func TestLookup(t *testing.T) {
+	for _, p := range builtin.All() {
+		got, ok := builtin.Lookup(p.Name)
+		if !ok || got.Name != p.Name || got.Kind != p.Kind {
+			t.Errorf("Lookup(%s) = %+v, %v", p.Name, got, ok)
+		}
+	}
+	if _, ok := builtin.Lookup("no-such-plugin"); ok {
+		t.Error("Lookup of an unknown name succeeded")
+	}
+}
