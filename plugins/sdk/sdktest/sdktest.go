@@ -36,8 +36,10 @@ func Serve(t testing.TB, cfg *sdk.ServeConfig) *sdk.Remote {
 	}
 	client, server := plugin.TestPluginGRPCConn(t, false, set)
 	t.Cleanup(func() {
-		client.Close()
+		// Stop the server before closing the client: Close would ask the
+		// server to stop itself over gRPC, racing with a Stop here.
 		server.Stop()
+		client.Close()
 	})
 	for kind := range set {
 		raw, err := client.Dispense(kind)
