@@ -23,6 +23,9 @@ func pyIsSpace(r rune) bool {
 // pyStrip is Python's s.strip() with no argument.
 func pyStrip(s string) string { return strings.TrimFunc(s, pyIsSpace) }
 
+// PyStrip is Python's str.strip() with no argument.
+func PyStrip(s string) string { return pyStrip(s) }
+
 // pyFields is Python's s.split() with no argument.
 func pyFields(s string) []string { return strings.FieldsFunc(s, pyIsSpace) }
 

@@ -4,7 +4,7 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/vlmlab/harness/benchmarks/answer"
+	"github.com/vlmlab/harness/benchmarks/postprocess"
 	"github.com/vlmlab/harness/plugins/sdk"
 )
 
@@ -49,25 +49,50 @@ func (s Pass[P]) Run(ctx context.Context, responses []sdk.Response, answers []sd
 	return &sdk.ScoreResult{Report: s.Report(results)}, nil
 }
 
-// FinalText is the text an answer is extracted from: what follows </think>,
-// the <answer> content when present, or the whole response when it has no
-// tags. reason says why there is none (no response, a failed call, an empty
-// response, or a reply cut off inside <think>).
-func FinalText(r sdk.Response, has bool) (text, reason string) {
+// FinalText is the text an answer is extracted from: the response after
+// the named post-processing step (see benchmarks/postprocess). reason says
+// why there is none (no response or a failed call); a blank text is
+// returned as it is, for the profile to decide (see [ReadBack]).
+func FinalText(step postprocess.Step, r sdk.Response, has bool) (text, reason string) {
 	switch {
 	case !has:
 		return "", "no response"
 	case r.Failed:
 		return "", "model failed: " + r.Error
 	}
-	t := answer.Inspect(r.Text)
-	switch t.Status {
-	case answer.Untagged:
-		return r.Text, ""
-	case answer.AnswerTag, answer.AfterThink:
-		return t.Final, ""
-	case answer.Empty:
-		return "", "empty response"
+	return step.Apply(r.Text), ""
+}
+
+// pandasNA are the cell texts pandas' read_csv and read_excel turn into NaN
+// by default (pandas._libs.parsers.STR_NA_VALUES).
+var pandasNA = map[string]bool{
+	"": true, "#N/A": true, "#N/A N/A": true, "#NA": true, "-1.#IND": true, "-1.#QNAN": true,
+	"-NaN": true, "-nan": true, "1.#IND": true, "1.#QNAN": true, "<NA>": true, "N/A": true,
+	"NA": true, "NULL": true, "NaN": true, "None": true, "n/a": true, "nan": true, "null": true,
+}
+
+// QuirkNaN names the VLMEvalKit quirk ReadBack reproduces, for item reasons
+// and quirk counts.
+const QuirkNaN = "vlmevalkit-nan-cell"
+
+// ReadBack is the prediction as VLMEvalKit's evaluate step sees it: the
+// predictions are dumped to a table and read back with pandas, so a blank
+// cell (or one reading "None", "NA", "null", …) becomes NaN, which str()
+// turns into "nan" before any matcher runs. quirk is true when that
+// happened.
+func ReadBack(prediction string) (text string, quirk bool) {
+	if pandasNA[prediction] {
+		return "nan", prediction != "nan"
 	}
-	return "", "no final answer: " + t.Status.String()
+	return prediction, false
+}
+
+// ReadBackItem applies [ReadBack] to a leaderboard item's text and names the
+// quirk on the item when it changed the text.
+func ReadBackItem(res *sdk.ItemResult, text string) string {
+	text, q := ReadBack(text)
+	if q {
+		res.Quirk = QuirkNaN
+	}
+	return text
 }

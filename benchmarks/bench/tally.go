@@ -74,12 +74,19 @@ func Percent(hit float64, total int) float64 {
 }
 
 // CountPaths sets a report's Rule, Judged and Unresolved counts from its
-// items' extraction paths.
+// items' extraction paths (quirk-decided items count as rule; no-judge and
+// judge-failed as unresolved), and Quirks from their quirk names.
 func CountPaths(rep *sdk.Report) {
-	rep.Rule, rep.Judged, rep.Unresolved = 0, 0, 0
+	rep.Rule, rep.Judged, rep.Unresolved, rep.Quirks = 0, 0, 0, nil
 	for _, it := range rep.Items {
+		if it.Quirk != "" {
+			if rep.Quirks == nil {
+				rep.Quirks = map[string]int{}
+			}
+			rep.Quirks[it.Quirk]++
+		}
 		switch it.Path {
-		case sdk.PathRule:
+		case sdk.PathRule, sdk.PathQuirk:
 			rep.Rule++
 		case sdk.PathJudge:
 			rep.Judged++

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/vlmlab/harness/benchmarks/postprocess"
 	"github.com/vlmlab/harness/plugins/sdk"
 )
 
@@ -59,6 +60,11 @@ func (*Benchmark) Load(ctx context.Context, req sdk.LoadRequest) (sdk.Dataset, e
 // Load reads DynaMath from req.Path: a directory of variant JSON files or a
 // VLMEvalKit TSV.
 func Load(ctx context.Context, req sdk.LoadRequest) (*Dataset, error) {
+	post, rest, err := postprocess.Take(req.Options)
+	if err != nil {
+		return nil, fmt.Errorf("dynamath: %w", err)
+	}
+	req.Options = rest
 	switch req.Profile {
 	case sdk.ProfileLeaderboard, sdk.ProfileOfficial:
 	case "":
@@ -94,7 +100,12 @@ func Load(ctx context.Context, req sdk.LoadRequest) (*Dataset, error) {
 	if err != nil {
 		return nil, fmt.Errorf("dynamath: %w", err)
 	}
-	return newDataset(req, problems, files)
+	d, err := newDataset(req, problems, files)
+	if err != nil {
+		return nil, err
+	}
+	d.post = post
+	return d, nil
 }
 
 // Dataset is a loaded DynaMath data file.
@@ -102,6 +113,7 @@ type Dataset struct {
 	info     sdk.DatasetInfo
 	profile  string
 	judge    string
+	post     postprocess.Step // response post-processing applied before scoring
 	problems []Problem
 	items    []sdk.Item
 }

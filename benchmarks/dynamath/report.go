@@ -23,12 +23,13 @@ type seed struct {
 
 func (d *Dataset) report(results []sdk.ItemResult) *sdk.Report {
 	rep := &sdk.Report{
-		Benchmark: Name,
-		Profile:   d.profile,
-		Judge:     d.judge,
-		Dataset:   d.info,
-		Primary:   PrimaryMetric,
-		Items:     results,
+		Benchmark:   Name,
+		Profile:     d.profile,
+		Judge:       d.judge,
+		Postprocess: string(d.post),
+		Dataset:     d.info,
+		Primary:     PrimaryMetric,
+		Items:       results,
 	}
 	bench.CountPaths(rep)
 	avg := bench.NewTally()

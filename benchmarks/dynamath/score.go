@@ -25,10 +25,13 @@ func (d *Dataset) Score(ctx context.Context, responses []sdk.Response, answers [
 
 func (d *Dataset) scoreItem(rounds *bench.Rounds, p *Problem, r sdk.Response, has bool) sdk.ItemResult {
 	res := sdk.ItemResult{ID: p.ID, Response: r.Text, Path: sdk.PathUnresolved}
-	text, reason := bench.FinalText(r, has)
+	text, reason := bench.FinalText(d.post, r, has)
 	if reason != "" {
 		res.Reason = reason
 		return res
+	}
+	if d.profile != sdk.ProfileOfficial {
+		text = bench.ReadBackItem(&res, text)
 	}
 	if d.profile == sdk.ProfileOfficial {
 		o := official(p, text)

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/vlmlab/harness/benchmarks/bench"
+	"github.com/vlmlab/harness/benchmarks/postprocess"
 	"github.com/vlmlab/harness/plugins/sdk"
 )
 
@@ -49,6 +50,11 @@ func (*Benchmark) Load(ctx context.Context, req sdk.LoadRequest) (sdk.Dataset, e
 	if err != nil {
 		return nil, err
 	}
+	post, rest, err := postprocess.Take(req.Options)
+	if err != nil {
+		return nil, fmt.Errorf("logicvista: %w", err)
+	}
+	req.Options = rest
 	if len(req.Options) > 0 {
 		keys := make([]string, 0, len(req.Options))
 		for k := range req.Options {
@@ -91,6 +97,7 @@ func (*Benchmark) Load(ctx context.Context, req sdk.LoadRequest) (sdk.Dataset, e
 		},
 		profile:  profile,
 		judge:    req.Judge,
+		post:     post,
 		problems: problems,
 		items:    make([]sdk.Item, len(problems)),
 	}

@@ -36,9 +36,9 @@ func responses(d *Dataset, answer func(p *problem) string) []sdk.Response {
 	out := make([]sdk.Response, len(d.problems))
 	for i := range d.problems {
 		p := &d.problems[i]
-		text := "<think>Compare the figures one by one and apply the rule.</think>The answer is " + answer(p) + "."
+		text := "<think>Compare the figures one by one and apply the rule.</think><answer>The answer is " + answer(p) + ".</answer>"
 		if answer(p) == "" {
-			text = "<think>The question is missing, so there is nothing to answer.</think>"
+			text = "<think>The question is missing, so there is nothing to answer.</think><answer></answer>"
 		}
 		out[i] = sdk.Response{ItemID: p.id, Text: text}
 	}

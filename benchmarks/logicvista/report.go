@@ -23,12 +23,13 @@ var Skills = []string{"inductive", "deductive", "numerical", "spatial", "mechani
 // str.contains) and per broad capability (official JSON only).
 func (d *Dataset) report(results []sdk.ItemResult) *sdk.Report {
 	rep := &sdk.Report{
-		Benchmark: Name,
-		Profile:   d.profile,
-		Judge:     d.judge,
-		Dataset:   d.info,
-		Primary:   PrimaryMetric,
-		Items:     results,
+		Benchmark:   Name,
+		Profile:     d.profile,
+		Judge:       d.judge,
+		Postprocess: string(d.post),
+		Dataset:     d.info,
+		Primary:     PrimaryMetric,
+		Items:       results,
 	}
 	bench.CountPaths(rep)
 	t := bench.NewTally()

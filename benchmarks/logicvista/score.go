@@ -3,10 +3,10 @@ package logicvista
 import (
 	"context"
 	"fmt"
+	"github.com/vlmlab/harness/benchmarks/postprocess"
 	"slices"
 	"strings"
 
-	"github.com/vlmlab/harness/benchmarks/answer"
 	"github.com/vlmlab/harness/benchmarks/bench"
 	"github.com/vlmlab/harness/plugins/sdk"
 )
@@ -24,6 +24,7 @@ type Dataset struct {
 	info     sdk.DatasetInfo
 	profile  string
 	judge    string
+	post     postprocess.Step // response post-processing applied before scoring
 	problems []problem
 	items    []sdk.Item
 }
@@ -58,15 +59,11 @@ func (d *Dataset) scoreItem(r *bench.Rounds, p *problem, resp sdk.Response, ok b
 		return res
 	}
 	res.Response = resp.Text
-	t := answer.Inspect(resp.Text)
-	if !t.Status.OK() && t.Status != answer.Empty {
-		res.Reason = "no final answer: " + t.Status.String()
-		return res
-	}
+	final := d.post.Apply(resp.Text)
 	if d.profile == sdk.ProfileOfficial {
-		return d.official(r, res, p, t.Final)
+		return d.official(r, res, p, final)
 	}
-	return d.leaderboard(r, res, p, t.Final)
+	return d.leaderboard(r, res, p, final)
 }
 
 // leaderboard is VLMEvalKit's LogicVista_auxeval: every answer goes to the
@@ -78,10 +75,8 @@ func (d *Dataset) leaderboard(r *bench.Rounds, res sdk.ItemResult, p *problem, f
 	case p.answer == "":
 		res.Path, res.Reason = sdk.PathRule, "the standard answer is empty (data defect, v1_382): nothing can match, scored wrong"
 		return res
-	case final == "":
-		res.Path, res.Reason = sdk.PathRule, "empty final answer"
-		return res
 	}
+	final = bench.ReadBackItem(&res, final)
 	var unreachable string
 	if !p.lettersOnly() {
 		unreachable = fmt.Sprintf("standard answer %q is not letters, and the judge may only answer letters: unreachable under leaderboard rules (VLMEvalKit issue #1621)", p.answer)

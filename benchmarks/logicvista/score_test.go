@@ -116,11 +116,12 @@ func TestScoreLeaderboardRules(t *testing.T) {
 			reason: "no valid judge output (upper-case letters only) in 5 tries"},
 		{name: "no choice: Z", id: "v1_6", response: reply("I cannot see the image."), judge: []string{"Z"}, path: sdk.PathJudge},
 		{name: "duplicate letters do not match", id: "v1_8", response: reply("A, A"), judge: []string{"AA"}, path: sdk.PathJudge},
-		{name: "cut off in think", id: "v1_7", response: reply("<think>The bottom boxes"), path: sdk.PathUnresolved,
-			reason: "no final answer: cut-off-in-think"},
+		// VLMEvalKit sends every response to the judge, a reply cut off
+		// while reasoning too (the post-processing step passes it whole).
+		{name: "cut off in think", id: "v1_7", response: reply("<think>The bottom boxes"), judge: []string{"Z"}, path: sdk.PathJudge},
 		{name: "model failure", id: "v1_9", response: sdk.Response{Failed: true, Error: "HTTP 500"}, path: sdk.PathUnresolved,
 			reason: "model call failed: HTTP 500"},
-		{name: "empty final answer", id: "v1_10", response: reply("<think>hmm</think>"), path: sdk.PathRule, reason: "empty final answer"},
+		{name: "empty final answer", id: "v1_10", response: reply("<think>hmm</think><answer> </answer>"), judge: []string{"Z"}, path: sdk.PathJudge},
 	}
 	rep, s := runCases(t, sdk.ProfileLeaderboard, "gpt-4o-mini", cases)
 	var temps []float64
@@ -156,7 +157,7 @@ func TestScoreOfficialRules(t *testing.T) {
 		{name: "unreadable five times is ZZZZZ", id: "v1_5", response: reply("Grids B and D"),
 			judge: []string{"B and D", "{}", "choices: B D", judgeErr, "???"}, hit: false, path: sdk.PathUnresolved,
 			reason: "scored as ZZZZZ"},
-		{name: "empty reply matches the empty answer", id: "v1_382", response: reply("<think>nothing to see</think>"),
+		{name: "empty reply matches the empty answer", id: "v1_382", response: reply("<think>nothing to see</think><answer></answer>"),
 			hit: true, path: sdk.PathRule, reason: "matches it"},
 		{name: "empty reply elsewhere", id: "v1_6", response: reply(""), hit: false, path: sdk.PathRule},
 		{name: "chat template prefix", id: "v1_8", response: reply("USER: pick ASSISTANT: A"), hit: true, path: sdk.PathRule},

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/vlmlab/harness/benchmarks/bench"
+	"github.com/vlmlab/harness/benchmarks/postprocess"
 	"github.com/vlmlab/harness/plugins/sdk"
 )
 
@@ -65,6 +66,11 @@ func (*Benchmark) Load(ctx context.Context, req sdk.LoadRequest) (sdk.Dataset, e
 	if err != nil {
 		return nil, err
 	}
+	post, rest, err := postprocess.Take(req.Options)
+	if err != nil {
+		return nil, fmt.Errorf("mathverse: %w", err)
+	}
+	req.Options = rest
 	trunk, err := parseOptions(req.Options)
 	if err != nil {
 		return nil, err
@@ -103,6 +109,7 @@ func (*Benchmark) Load(ctx context.Context, req sdk.LoadRequest) (sdk.Dataset, e
 		},
 		profile:  profile,
 		judge:    req.Judge,
+		post:     post,
 		trunk:    trunk,
 		problems: problems,
 		items:    make([]sdk.Item, len(problems)),

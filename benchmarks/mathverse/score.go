@@ -3,9 +3,9 @@ package mathverse
 import (
 	"context"
 	"fmt"
+	"github.com/vlmlab/harness/benchmarks/postprocess"
 	"strings"
 
-	"github.com/vlmlab/harness/benchmarks/answer"
 	"github.com/vlmlab/harness/benchmarks/bench"
 	"github.com/vlmlab/harness/plugins/sdk"
 )
@@ -26,6 +26,7 @@ type Dataset struct {
 	info     sdk.DatasetInfo
 	profile  string
 	judge    string
+	post     postprocess.Step // response post-processing applied before scoring
 	trunk    int
 	problems []problem
 	items    []sdk.Item
@@ -62,19 +63,14 @@ func (d *Dataset) scoreItem(r *bench.Rounds, p *problem, resp sdk.Response, ok b
 		return res
 	}
 	res.Response = resp.Text
-	t := answer.Inspect(resp.Text)
-	switch {
-	case t.Status == answer.Empty:
-		res.Path, res.Reason = sdk.PathRule, "empty final answer"
-		return res
-	case !t.Status.OK():
-		res.Reason = "no final answer: " + t.Status.String()
-		return res
+	final := d.post.Apply(resp.Text)
+	if d.profile != sdk.ProfileOfficial {
+		final = bench.ReadBackItem(&res, final)
 	}
 	if !r.HasJudge() {
-		return d.ruleOnly(res, p, t.Final)
+		return d.ruleOnly(res, p, final)
 	}
-	return d.judged(r, res, p, t.Final)
+	return d.judged(r, res, p, final)
 }
 
 // ruleOnly scores without a judge (see rules.go).

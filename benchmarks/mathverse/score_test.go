@@ -113,7 +113,7 @@ func reply(text string) sdk.Response { return sdk.Response{Text: text} }
 func TestScoreLeaderboardRules(t *testing.T) {
 	cases := []scoreCase{
 		{name: "prefetch exact match", id: "3425",
-			response: reply("<think>The straw is the diagonal: sqrt(13^2+6^2)=sqrt(205)≈14.3, rounded down 14.</think>The answer is 14 cm."),
+			response: reply("<think>The straw is the diagonal: sqrt(13^2+6^2)=sqrt(205)≈14.3, rounded down 14.</think><answer>The answer is 14 cm.</answer>"),
 			extract:  []string{" 14 "}, hit: true, path: sdk.PathJudge, reason: "extraction equals the standard answer"},
 		{name: "judge says 1", id: "5", response: reply("Angle CED is 140°, option D: 140°"),
 			extract: []string{"D: 140°"}, score: []string{"1"}, hit: true, path: sdk.PathJudge},
@@ -129,12 +129,14 @@ func TestScoreLeaderboardRules(t *testing.T) {
 			hit: false, path: sdk.PathJudge, reason: "extraction failed after 5 tries, scored as empty"},
 		{name: "multi-letter answer", id: "2200", response: reply("<think>…</think><answer>C and D</answer>"),
 			extract: []string{"C and D"}, score: []string{"1"}, hit: true, path: sdk.PathJudge},
+		// VLMEvalKit sends a reply cut off while reasoning to the extractor
+		// whole, and a blank one as pandas reads it back: "nan".
 		{name: "cut off in think", id: "30", response: reply("<think>Let me measure the angle first, then"),
-			hit: false, path: sdk.PathUnresolved, reason: "no final answer: cut-off-in-think"},
+			extract: []string{""}, score: []string{"0"}, hit: false, path: sdk.PathJudge},
 		{name: "model call failed", id: "35", response: sdk.Response{Failed: true, Error: "context length exceeded"},
 			hit: false, path: sdk.PathUnresolved, reason: "model call failed: context length exceeded"},
-		{name: "empty answer", id: "40", response: reply("<think>hmm</think>   "),
-			hit: false, path: sdk.PathRule, reason: "empty final answer"},
+		{name: "empty answer", id: "40", response: reply("<think>hmm</think><answer>   </answer>"),
+			extract: []string{"nan"}, score: []string{"0"}, hit: false, path: sdk.PathJudge},
 		{name: "trailing space in the standard answer", id: "1840", response: reply("The area is 777"),
 			extract: []string{"777"}, hit: true, path: sdk.PathJudge},
 	}
@@ -166,7 +168,10 @@ func TestScoreLeaderboardRules(t *testing.T) {
 	if len(s.requests("3425", StageScore)) != 0 || len(s.requests("1840", StageScore)) != 0 {
 		t.Error("an exact extraction still went to the consistency judge")
 	}
-	if rep.Judged != 7 || rep.Rule != 1 || rep.Unresolved != Items-8 {
+	if p := s.requests("40", StageExtract)[0].Prompt; !strings.HasSuffix(p, "Model response: 'nan'\nExtracted Answer: ") {
+		t.Errorf("blank reply: extraction prompt ends %q", p[len(p)-60:])
+	}
+	if rep.Judged != 9 || rep.Rule != 0 || rep.Unresolved != Items-9 || rep.Quirks["vlmevalkit-nan-cell"] != 1 {
 		t.Errorf("paths: rule %d, judged %d, unresolved %d", rep.Rule, rep.Judged, rep.Unresolved)
 	}
 	if want := 100 * 5.0 / Items; rep.Score != want || rep.Primary != PrimaryMetric || rep.Profile != sdk.ProfileLeaderboard || rep.Judge != "gpt-4o-mini" {
@@ -203,7 +208,7 @@ func TestScoreWithoutJudge(t *testing.T) {
 	for _, profile := range []string{sdk.ProfileLeaderboard, sdk.ProfileOfficial} {
 		t.Run(profile, func(t *testing.T) {
 			cases := []scoreCase{
-				{name: "bare letter", id: "5", response: reply("<think>…</think>D"), hit: true, path: sdk.PathRule},
+				{name: "bare letter", id: "5", response: reply("<think>…</think><answer>D</answer>"), hit: true, path: sdk.PathRule},
 				{name: "wrong bare letter", id: "10", response: reply("(A)"), hit: false, path: sdk.PathRule,
 					reason: "option letters differ"},
 				{name: "letter set", id: "2200", response: reply("C, D"), hit: true, path: sdk.PathRule},

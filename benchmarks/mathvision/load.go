@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/vlmlab/harness/benchmarks/bench"
+	"github.com/vlmlab/harness/benchmarks/postprocess"
 	"github.com/vlmlab/harness/plugins/sdk"
 )
 
@@ -160,6 +161,11 @@ func Load(ctx context.Context, req sdk.LoadRequest) (*Dataset, error) {
 	if err != nil {
 		return nil, err
 	}
+	post, rest, err := postprocess.Take(req.Options)
+	if err != nil {
+		return nil, fmt.Errorf("mathvision: %w", err)
+	}
+	req.Options = rest
 	if len(req.Options) > 0 {
 		keys := make([]string, 0, len(req.Options))
 		for k := range req.Options {
@@ -200,6 +206,7 @@ func Load(ctx context.Context, req sdk.LoadRequest) (*Dataset, error) {
 		},
 		profile:  profile,
 		judge:    req.Judge,
+		post:     post,
 		problems: problems,
 		index:    make(map[string]int, len(problems)),
 	}

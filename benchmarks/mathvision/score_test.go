@@ -118,7 +118,7 @@ func TestLeaderboardRules(t *testing.T) {
 			ds := loadMini(t, sdk.ProfileLeaderboard, "gpt-4o-mini")
 			runCases(t, ds, judge, tt.response, tt.want)
 			for _, q := range judge.requests {
-				text, _ := bench.FinalText(sdk.Response{Text: tt.response[q.ItemID]}, true)
+				text, _ := bench.FinalText(ds.post, sdk.Response{Text: tt.response[q.ItemID]}, true)
 				p, _ := ds.Problem(q.ItemID)
 				if q.Prompt != LeaderboardPrompt(p.Query, text) || q.Temperature != 0.5*float64(q.Attempt) || q.MaxTokens != 128 {
 					t.Errorf("request %s: temperature %v, max tokens %d, or prompt not the item's", q.Key, q.Temperature, q.MaxTokens)

@@ -2,6 +2,7 @@ package mathvista
 
 import (
 	"context"
+	"github.com/vlmlab/harness/benchmarks/postprocess"
 
 	"github.com/vlmlab/harness/plugins/sdk"
 )
@@ -44,6 +45,7 @@ type Dataset struct {
 	info     sdk.DatasetInfo
 	profile  string
 	judge    string
+	post     postprocess.Step // response post-processing applied before scoring
 	problems []Problem
 	items    []sdk.Item
 	index    map[string]int

@@ -87,7 +87,7 @@ func wrongResponses(ds *Dataset) []sdk.Response {
 func echoJudge(ds *Dataset, responses []sdk.Response) bench.JudgeFunc {
 	final := map[string]string{}
 	for _, r := range responses {
-		final[r.ItemID], _ = bench.FinalText(r, true)
+		final[r.ItemID], _ = bench.FinalText(ds.post, r, true)
 	}
 	return func(q sdk.JudgeRequest) sdk.JudgeAnswer {
 		return sdk.JudgeAnswer{Key: q.Key, Text: final[q.ItemID]}

@@ -143,8 +143,8 @@ func TestLeaderboardRules(t *testing.T) {
 		response: map[string]string{"2": "<think>Let me count the cubes: 1, 2, 3"},
 		want:     map[string]want{"2": {"", sdk.PathUnresolved, false}},
 	}, {
-		name:     "text after </think> is the answer",
-		response: map[string]string{"2": "<think>count</think> 14"},
+		name:     "the answer block is the answer",
+		response: map[string]string{"2": "<think>count</think> <answer> 14 </answer>"},
 		want:     map[string]want{"2": {"14", sdk.PathRule, true}},
 	}}
 	for _, tt := range tests {
@@ -156,7 +156,7 @@ func TestLeaderboardRules(t *testing.T) {
 				if q.Temperature != 0.5*float64(q.Attempt) || q.MaxTokens != 128 || q.Stage != stageExtract {
 					t.Errorf("request %s: temperature %v, max tokens %d, stage %q; want %v, 128, extract", q.Key, q.Temperature, q.MaxTokens, q.Stage, 0.5*float64(q.Attempt))
 				}
-				text, _ := bench.FinalText(sdk.Response{Text: tt.response[q.ItemID]}, true)
+				text, _ := bench.FinalText(ds.post, sdk.Response{Text: tt.response[q.ItemID]}, true)
 				p, _ := ds.Problem(q.ItemID)
 				if q.Prompt != LeaderboardPrompt(p.Query, text) {
 					t.Errorf("request %s: prompt is not the leaderboard prompt of the item's query and final answer", q.Key)

@@ -250,7 +250,8 @@ func TestScoreResponseProblems(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for i, want := range []string{"model failed: timeout", "empty response", "no response"} {
+	// A blank reply goes through the official rule, which finds no letter.
+	for i, want := range []string{"model failed: timeout", "no option letter after the last \"Answer\"", "no response"} {
 		if it := rep.Items[i]; it.Hit || it.Path != sdk.PathUnresolved || it.Reason != want {
 			t.Errorf("item %d = %+v, want reason %q", i, it, want)
 		}

@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/vlmlab/harness/benchmarks/postprocess"
 	"github.com/vlmlab/harness/plugins/sdk"
 )
 
@@ -79,6 +80,11 @@ func (*Benchmark) Load(ctx context.Context, req sdk.LoadRequest) (sdk.Dataset, e
 // Load reads WeMath from req.Path: the official testmini.json (or a
 // directory holding it) or VLMEvalKit's WeMath.tsv.
 func Load(ctx context.Context, req sdk.LoadRequest) (*Dataset, error) {
+	post, rest, err := postprocess.Take(req.Options)
+	if err != nil {
+		return nil, fmt.Errorf("wemath: %w", err)
+	}
+	req.Options = rest
 	opts, err := parseOptions(req)
 	if err != nil {
 		return nil, fmt.Errorf("wemath: %w", err)
@@ -116,7 +122,12 @@ func Load(ctx context.Context, req sdk.LoadRequest) (*Dataset, error) {
 			return nil, fmt.Errorf("wemath: %w", err)
 		}
 	}
-	return newDataset(req, path, problems, nodes, nodesPath)
+	d, err := newDataset(req, path, problems, nodes, nodesPath)
+	if err != nil {
+		return nil, err
+	}
+	d.post = post
+	return d, nil
 }
 
 type options struct {
@@ -161,6 +172,7 @@ type Dataset struct {
 	info     sdk.DatasetInfo
 	profile  string
 	judge    string
+	post     postprocess.Step // response post-processing applied before scoring
 	problems []Problem
 	items    []sdk.Item
 	nodes    []Node // nil when the knowledge tree is not available

@@ -66,8 +66,8 @@ func judgeRequestFromPB(q *pb.JudgeRequest) JudgeRequest {
 
 func reportToPB(r *Report) *pb.Report {
 	out := &pb.Report{
-		Benchmark: r.Benchmark, Profile: r.Profile, Judge: r.Judge, Dataset: datasetInfoToPB("", r.Dataset),
-		Primary: r.Primary, Score: r.Score, Rule: int32(r.Rule), Judged: int32(r.Judged), Unresolved: int32(r.Unresolved),
+		Benchmark: r.Benchmark, Profile: r.Profile, Judge: r.Judge, Postprocess: r.Postprocess, Dataset: datasetInfoToPB("", r.Dataset),
+		Primary: r.Primary, Score: r.Score, Rule: int32(r.Rule), Judged: int32(r.Judged), Unresolved: int32(r.Unresolved), Quirks: quirksToPB(r.Quirks),
 	}
 	for _, m := range r.Metrics {
 		out.Metrics = append(out.Metrics, &pb.Metric{Name: m.Name, Value: m.Value})
@@ -84,9 +84,9 @@ func reportToPB(r *Report) *pb.Report {
 
 func reportFromPB(r *pb.Report, items []ItemResult) *Report {
 	out := &Report{
-		Benchmark: r.GetBenchmark(), Profile: r.GetProfile(), Judge: r.GetJudge(), Dataset: datasetInfoFromPB(r.GetDataset()),
+		Benchmark: r.GetBenchmark(), Profile: r.GetProfile(), Judge: r.GetJudge(), Postprocess: r.GetPostprocess(), Dataset: datasetInfoFromPB(r.GetDataset()),
 		Primary: r.GetPrimary(), Score: r.GetScore(), Items: items,
-		Rule: int(r.GetRule()), Judged: int(r.GetJudged()), Unresolved: int(r.GetUnresolved()),
+		Rule: int(r.GetRule()), Judged: int(r.GetJudged()), Unresolved: int(r.GetUnresolved()), Quirks: quirksFromPB(r.GetQuirks()),
 	}
 	for _, m := range r.GetMetrics() {
 		out.Metrics = append(out.Metrics, Metric{Name: m.GetName(), Value: m.GetValue()})
@@ -102,11 +102,11 @@ func reportFromPB(r *pb.Report, items []ItemResult) *Report {
 }
 
 func itemResultToPB(it ItemResult) *pb.ItemResult {
-	return &pb.ItemResult{Id: it.ID, Response: it.Response, Extracted: it.Extracted, Path: it.Path, Hit: it.Hit, Reason: it.Reason}
+	return &pb.ItemResult{Id: it.ID, Response: it.Response, Extracted: it.Extracted, Path: it.Path, Hit: it.Hit, Reason: it.Reason, Quirk: it.Quirk}
 }
 
 func itemResultFromPB(it *pb.ItemResult) ItemResult {
-	return ItemResult{ID: it.GetId(), Response: it.GetResponse(), Extracted: it.GetExtracted(), Path: it.GetPath(), Hit: it.GetHit(), Reason: it.GetReason()}
+	return ItemResult{ID: it.GetId(), Response: it.GetResponse(), Extracted: it.GetExtracted(), Path: it.GetPath(), Hit: it.GetHit(), Reason: it.GetReason(), Quirk: it.GetQuirk()}
 }
 
 func paramsToPB(p GenerateParams) *pb.GenerateParams {
@@ -115,4 +115,26 @@ func paramsToPB(p GenerateParams) *pb.GenerateParams {
 
 func paramsFromPB(p *pb.GenerateParams) GenerateParams {
 	return GenerateParams{MaxTokens: int(p.GetMaxTokens()), Temperature: p.GetTemperature(), TopP: p.GetTopP(), TopK: int(p.GetTopK()), Seed: p.GetSeed(), Stop: p.GetStop(), N: int(p.GetN()), RepetitionPenalty: p.GetRepetitionPenalty()}
+}
+
+func quirksToPB(m map[string]int) map[string]int32 {
+	if len(m) == 0 {
+		return nil
+	}
+	out := make(map[string]int32, len(m))
+	for k, v := range m {
+		out[k] = int32(v)
+	}
+	return out
+}
+
+func quirksFromPB(m map[string]int32) map[string]int {
+	if len(m) == 0 {
+		return nil
+	}
+	out := make(map[string]int, len(m))
+	for k, v := range m {
+		out[k] = int(v)
+	}
+	return out
 }

@@ -16,6 +16,13 @@ const (
 	PathRule       = "rule"       // answer found by rules, no judge call
 	PathJudge      = "judge"      // answer found with the help of the LLM judge
 	PathUnresolved = "unresolved" // rules failed and no usable judge answer: scored wrong
+	// The two causes of an unresolved item, where an evaluator tells them
+	// apart; hosts count both as unresolved.
+	PathNoJudge     = "no-judge"     // rules failed and no judge is configured
+	PathJudgeFailed = "judge-failed" // rules failed and the judge gave no usable answer
+	// PathQuirk: the verdict was decided by a named reproduced quirk of the
+	// reference scorer (ItemResult.Quirk); counted with the rule items.
+	PathQuirk = "quirk"
 )
 
 // Image is one image of a prompt. Exactly one of Path and Data is set: official
@@ -136,13 +143,16 @@ type ItemResult struct {
 	ID        string
 	Response  string
 	Extracted string
-	Path      string // PathRule, PathJudge or PathUnresolved
+	Path      string // PathRule, PathJudge, PathQuirk, PathNoJudge, PathJudgeFailed or PathUnresolved
 	Hit       bool
 	Reason    string // optional: why unresolved or failed
 	// Truncated and ReasoningField come from the Response (set by the host,
 	// not the evaluator).
 	Truncated      bool
 	ReasoningField string
+	// Quirk names the reproduced reference quirk that changed this item's
+	// input or verdict, "" for none (see each benchmark's README).
+	Quirk string
 }
 
 // Report is the final result of scoring one benchmark.
@@ -150,7 +160,10 @@ type Report struct {
 	Benchmark string
 	Profile   string
 	Judge     string // judge model, empty if none
-	Dataset   DatasetInfo
+	// Postprocess names the response post-processing step applied before
+	// scoring (benchmarks/postprocess: none, split-think, vlaa-thinker).
+	Postprocess string
+	Dataset     DatasetInfo
 	// Primary is the name of the leaderboard number among Metrics, and Score its value.
 	Primary string
 	Score   float64
@@ -162,6 +175,8 @@ type Report struct {
 	Rule, Judged, Unresolved int
 	// Truncated counts responses cut at the token limit (set by the host).
 	Truncated int
+	// Quirks counts the items each named quirk decided or changed.
+	Quirks map[string]int
 }
 
 // ScoreResult is what one scoring round gives: either judge requests still to

@@ -1131,6 +1131,7 @@ type ItemResult struct {
 	Path          string                 `protobuf:"bytes,4,opt,name=path,proto3" json:"path,omitempty"` // "rule", "judge" or "unresolved"
 	Hit           bool                   `protobuf:"varint,5,opt,name=hit,proto3" json:"hit,omitempty"`
 	Reason        string                 `protobuf:"bytes,6,opt,name=reason,proto3" json:"reason,omitempty"`
+	Quirk         string                 `protobuf:"bytes,7,opt,name=quirk,proto3" json:"quirk,omitempty"` // the reproduced reference quirk that changed this item, if any
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1203,6 +1204,13 @@ func (x *ItemResult) GetHit() bool {
 func (x *ItemResult) GetReason() string {
 	if x != nil {
 		return x.Reason
+	}
+	return ""
+}
+
+func (x *ItemResult) GetQuirk() string {
+	if x != nil {
+		return x.Quirk
 	}
 	return ""
 }
@@ -1381,18 +1389,22 @@ func (x *Breakdown) GetRows() []*Row {
 
 // Report is the summary; its item results came in the preceding batches.
 type Report struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Benchmark     string                 `protobuf:"bytes,1,opt,name=benchmark,proto3" json:"benchmark,omitempty"`
-	Profile       string                 `protobuf:"bytes,2,opt,name=profile,proto3" json:"profile,omitempty"`
-	Judge         string                 `protobuf:"bytes,3,opt,name=judge,proto3" json:"judge,omitempty"`
-	Dataset       *DatasetInfo           `protobuf:"bytes,4,opt,name=dataset,proto3" json:"dataset,omitempty"`
-	Primary       string                 `protobuf:"bytes,5,opt,name=primary,proto3" json:"primary,omitempty"`
-	Score         float64                `protobuf:"fixed64,6,opt,name=score,proto3" json:"score,omitempty"`
-	Metrics       []*Metric              `protobuf:"bytes,7,rep,name=metrics,proto3" json:"metrics,omitempty"`
-	Breakdowns    []*Breakdown           `protobuf:"bytes,8,rep,name=breakdowns,proto3" json:"breakdowns,omitempty"`
-	Rule          int32                  `protobuf:"varint,9,opt,name=rule,proto3" json:"rule,omitempty"`
-	Judged        int32                  `protobuf:"varint,10,opt,name=judged,proto3" json:"judged,omitempty"`
-	Unresolved    int32                  `protobuf:"varint,11,opt,name=unresolved,proto3" json:"unresolved,omitempty"`
+	state      protoimpl.MessageState `protogen:"open.v1"`
+	Benchmark  string                 `protobuf:"bytes,1,opt,name=benchmark,proto3" json:"benchmark,omitempty"`
+	Profile    string                 `protobuf:"bytes,2,opt,name=profile,proto3" json:"profile,omitempty"`
+	Judge      string                 `protobuf:"bytes,3,opt,name=judge,proto3" json:"judge,omitempty"`
+	Dataset    *DatasetInfo           `protobuf:"bytes,4,opt,name=dataset,proto3" json:"dataset,omitempty"`
+	Primary    string                 `protobuf:"bytes,5,opt,name=primary,proto3" json:"primary,omitempty"`
+	Score      float64                `protobuf:"fixed64,6,opt,name=score,proto3" json:"score,omitempty"`
+	Metrics    []*Metric              `protobuf:"bytes,7,rep,name=metrics,proto3" json:"metrics,omitempty"`
+	Breakdowns []*Breakdown           `protobuf:"bytes,8,rep,name=breakdowns,proto3" json:"breakdowns,omitempty"`
+	Rule       int32                  `protobuf:"varint,9,opt,name=rule,proto3" json:"rule,omitempty"`
+	Judged     int32                  `protobuf:"varint,10,opt,name=judged,proto3" json:"judged,omitempty"`
+	Unresolved int32                  `protobuf:"varint,11,opt,name=unresolved,proto3" json:"unresolved,omitempty"`
+	// The response post-processing step applied before scoring.
+	Postprocess string `protobuf:"bytes,12,opt,name=postprocess,proto3" json:"postprocess,omitempty"`
+	// Items each named quirk decided or changed.
+	Quirks        map[string]int32 `protobuf:"bytes,13,rep,name=quirks,proto3" json:"quirks,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"varint,2,opt,name=value"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1502,6 +1514,20 @@ func (x *Report) GetUnresolved() int32 {
 		return x.Unresolved
 	}
 	return 0
+}
+
+func (x *Report) GetPostprocess() string {
+	if x != nil {
+		return x.Postprocess
+	}
+	return ""
+}
+
+func (x *Report) GetQuirks() map[string]int32 {
+	if x != nil {
+		return x.Quirks
+	}
+	return nil
 }
 
 type CloseRequest struct {
@@ -1671,7 +1697,7 @@ const file_harness_v1_evaluator_proto_rawDesc = "" +
 	"JudgeBatch\x124\n" +
 	"\brequests\x18\x01 \x03(\v2\x18.harness.v1.JudgeRequestR\brequests\"C\n" +
 	"\x0fItemResultBatch\x120\n" +
-	"\aresults\x18\x01 \x03(\v2\x16.harness.v1.ItemResultR\aresults\"\x94\x01\n" +
+	"\aresults\x18\x01 \x03(\v2\x16.harness.v1.ItemResultR\aresults\"\xaa\x01\n" +
 	"\n" +
 	"ItemResult\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x1a\n" +
@@ -1679,7 +1705,8 @@ const file_harness_v1_evaluator_proto_rawDesc = "" +
 	"\textracted\x18\x03 \x01(\tR\textracted\x12\x12\n" +
 	"\x04path\x18\x04 \x01(\tR\x04path\x12\x10\n" +
 	"\x03hit\x18\x05 \x01(\bR\x03hit\x12\x16\n" +
-	"\x06reason\x18\x06 \x01(\tR\x06reason\"2\n" +
+	"\x06reason\x18\x06 \x01(\tR\x06reason\x12\x14\n" +
+	"\x05quirk\x18\a \x01(\tR\x05quirk\"2\n" +
 	"\x06Metric\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x14\n" +
 	"\x05value\x18\x02 \x01(\x01R\x05value\"U\n" +
@@ -1690,7 +1717,7 @@ const file_harness_v1_evaluator_proto_rawDesc = "" +
 	"\x05value\x18\x04 \x01(\x01R\x05value\"D\n" +
 	"\tBreakdown\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12#\n" +
-	"\x04rows\x18\x02 \x03(\v2\x0f.harness.v1.RowR\x04rows\"\xea\x02\n" +
+	"\x04rows\x18\x02 \x03(\v2\x0f.harness.v1.RowR\x04rows\"\xff\x03\n" +
 	"\x06Report\x12\x1c\n" +
 	"\tbenchmark\x18\x01 \x01(\tR\tbenchmark\x12\x18\n" +
 	"\aprofile\x18\x02 \x01(\tR\aprofile\x12\x14\n" +
@@ -1707,7 +1734,12 @@ const file_harness_v1_evaluator_proto_rawDesc = "" +
 	" \x01(\x05R\x06judged\x12\x1e\n" +
 	"\n" +
 	"unresolved\x18\v \x01(\x05R\n" +
-	"unresolved\"(\n" +
+	"unresolved\x12 \n" +
+	"\vpostprocess\x18\f \x01(\tR\vpostprocess\x126\n" +
+	"\x06quirks\x18\r \x03(\v2\x1e.harness.v1.Report.QuirksEntryR\x06quirks\x1a9\n" +
+	"\vQuirksEntry\x12\x10\n" +
+	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
+	"\x05value\x18\x02 \x01(\x05R\x05value:\x028\x01\"(\n" +
 	"\fCloseRequest\x12\x18\n" +
 	"\asession\x18\x01 \x01(\tR\asession\"\x0f\n" +
 	"\rCloseResponse2\xce\x02\n" +
@@ -1731,7 +1763,7 @@ func file_harness_v1_evaluator_proto_rawDescGZIP() []byte {
 	return file_harness_v1_evaluator_proto_rawDescData
 }
 
-var file_harness_v1_evaluator_proto_msgTypes = make([]protoimpl.MessageInfo, 26)
+var file_harness_v1_evaluator_proto_msgTypes = make([]protoimpl.MessageInfo, 27)
 var file_harness_v1_evaluator_proto_goTypes = []any{
 	(*BenchmarksRequest)(nil),  // 0: harness.v1.BenchmarksRequest
 	(*BenchmarksResponse)(nil), // 1: harness.v1.BenchmarksResponse
@@ -1759,7 +1791,8 @@ var file_harness_v1_evaluator_proto_goTypes = []any{
 	(*CloseResponse)(nil),      // 23: harness.v1.CloseResponse
 	nil,                        // 24: harness.v1.OpenRequest.OptionsEntry
 	nil,                        // 25: harness.v1.Item.MetaEntry
-	(*Part)(nil),               // 26: harness.v1.Part
+	nil,                        // 26: harness.v1.Report.QuirksEntry
+	(*Part)(nil),               // 27: harness.v1.Part
 }
 var file_harness_v1_evaluator_proto_depIdxs = []int32{
 	2,  // 0: harness.v1.BenchmarksResponse.benchmarks:type_name -> harness.v1.BenchmarkInfo
@@ -1767,7 +1800,7 @@ var file_harness_v1_evaluator_proto_depIdxs = []int32{
 	5,  // 2: harness.v1.OpenEvent.header:type_name -> harness.v1.DatasetInfo
 	6,  // 3: harness.v1.OpenEvent.items:type_name -> harness.v1.ItemBatch
 	7,  // 4: harness.v1.ItemBatch.items:type_name -> harness.v1.Item
-	26, // 5: harness.v1.Item.prompt:type_name -> harness.v1.Part
+	27, // 5: harness.v1.Item.prompt:type_name -> harness.v1.Part
 	25, // 6: harness.v1.Item.meta:type_name -> harness.v1.Item.MetaEntry
 	9,  // 7: harness.v1.SubmitRequest.responses:type_name -> harness.v1.Response
 	13, // 8: harness.v1.ScoreRequest.answers:type_name -> harness.v1.JudgeAnswer
@@ -1780,21 +1813,22 @@ var file_harness_v1_evaluator_proto_depIdxs = []int32{
 	5,  // 15: harness.v1.Report.dataset:type_name -> harness.v1.DatasetInfo
 	18, // 16: harness.v1.Report.metrics:type_name -> harness.v1.Metric
 	20, // 17: harness.v1.Report.breakdowns:type_name -> harness.v1.Breakdown
-	0,  // 18: harness.v1.Evaluator.Benchmarks:input_type -> harness.v1.BenchmarksRequest
-	3,  // 19: harness.v1.Evaluator.Open:input_type -> harness.v1.OpenRequest
-	8,  // 20: harness.v1.Evaluator.Submit:input_type -> harness.v1.SubmitRequest
-	11, // 21: harness.v1.Evaluator.Score:input_type -> harness.v1.ScoreRequest
-	22, // 22: harness.v1.Evaluator.Close:input_type -> harness.v1.CloseRequest
-	1,  // 23: harness.v1.Evaluator.Benchmarks:output_type -> harness.v1.BenchmarksResponse
-	4,  // 24: harness.v1.Evaluator.Open:output_type -> harness.v1.OpenEvent
-	10, // 25: harness.v1.Evaluator.Submit:output_type -> harness.v1.SubmitResponse
-	14, // 26: harness.v1.Evaluator.Score:output_type -> harness.v1.ScoreEvent
-	23, // 27: harness.v1.Evaluator.Close:output_type -> harness.v1.CloseResponse
-	23, // [23:28] is the sub-list for method output_type
-	18, // [18:23] is the sub-list for method input_type
-	18, // [18:18] is the sub-list for extension type_name
-	18, // [18:18] is the sub-list for extension extendee
-	0,  // [0:18] is the sub-list for field type_name
+	26, // 18: harness.v1.Report.quirks:type_name -> harness.v1.Report.QuirksEntry
+	0,  // 19: harness.v1.Evaluator.Benchmarks:input_type -> harness.v1.BenchmarksRequest
+	3,  // 20: harness.v1.Evaluator.Open:input_type -> harness.v1.OpenRequest
+	8,  // 21: harness.v1.Evaluator.Submit:input_type -> harness.v1.SubmitRequest
+	11, // 22: harness.v1.Evaluator.Score:input_type -> harness.v1.ScoreRequest
+	22, // 23: harness.v1.Evaluator.Close:input_type -> harness.v1.CloseRequest
+	1,  // 24: harness.v1.Evaluator.Benchmarks:output_type -> harness.v1.BenchmarksResponse
+	4,  // 25: harness.v1.Evaluator.Open:output_type -> harness.v1.OpenEvent
+	10, // 26: harness.v1.Evaluator.Submit:output_type -> harness.v1.SubmitResponse
+	14, // 27: harness.v1.Evaluator.Score:output_type -> harness.v1.ScoreEvent
+	23, // 28: harness.v1.Evaluator.Close:output_type -> harness.v1.CloseResponse
+	24, // [24:29] is the sub-list for method output_type
+	19, // [19:24] is the sub-list for method input_type
+	19, // [19:19] is the sub-list for extension type_name
+	19, // [19:19] is the sub-list for extension extendee
+	0,  // [0:19] is the sub-list for field type_name
 }
 
 func init() { file_harness_v1_evaluator_proto_init() }
@@ -1818,7 +1852,7 @@ func file_harness_v1_evaluator_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_harness_v1_evaluator_proto_rawDesc), len(file_harness_v1_evaluator_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   26,
+			NumMessages:   27,
 			NumExtensions: 0,
 			NumServices:   1,
 		},
