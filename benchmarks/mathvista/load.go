@@ -269,13 +269,9 @@ func Load(ctx context.Context, req sdk.LoadRequest) (*Dataset, error) {
 		return nil, fmt.Errorf("mathvista: %w", err)
 	}
 	req.Options = rest
-	if len(req.Options) > 0 {
-		keys := make([]string, 0, len(req.Options))
-		for k := range req.Options {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		return nil, fmt.Errorf("mathvista: unknown options %v; it takes none", keys)
+	quick, err := quickOption(profile, req.Options)
+	if err != nil {
+		return nil, err
 	}
 	file, tsv, err := locate(req.Path)
 	if err != nil {
@@ -312,6 +308,7 @@ func Load(ctx context.Context, req sdk.LoadRequest) (*Dataset, error) {
 		profile:  profile,
 		judge:    req.Judge,
 		post:     post,
+		quick:    quick,
 		problems: problems,
 		index:    make(map[string]int, len(problems)),
 		hasMeta:  !tsv,
@@ -348,4 +345,29 @@ func checkProfile(profile string) (string, error) {
 		return sdk.ProfileLeaderboard, nil
 	}
 	return "", fmt.Errorf("mathvista: unknown profile %q; use %q or %q", profile, sdk.ProfileLeaderboard, sdk.ProfileOfficial)
+}
+
+// quickOption reads the mathvista options: only quick_extract ("on" or
+// "off"), and only in the official profile, whose rule it is.
+func quickOption(profile string, opts map[string]string) (bool, error) {
+	keys := make([]string, 0, len(opts))
+	for k := range opts {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	quick := false
+	for _, k := range keys {
+		v := opts[k]
+		switch {
+		case k != OptionQuickExtract:
+			return false, fmt.Errorf("mathvista: unknown option %q; it takes %s and %s", k, OptionQuickExtract, postprocess.Option)
+		case profile != sdk.ProfileOfficial:
+			return false, fmt.Errorf("mathvista: option %s is a rule of the official profile, not of %q", k, profile)
+		case v == "on":
+			quick = true
+		case v != "off":
+			return false, fmt.Errorf("mathvista: option %s: %q is not \"on\" or \"off\"", k, v)
+		}
+	}
+	return quick, nil
 }

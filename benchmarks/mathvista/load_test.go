@@ -115,7 +115,7 @@ func TestLoadErrors(t *testing.T) {
 	}, {
 		name: "unknown option",
 		req:  sdk.LoadRequest{Options: map[string]string{"judge_rounds": "3"}, AllowPartial: true},
-		want: "mathvista: unknown options [judge_rounds]; it takes none",
+		want: "mathvista: unknown option \"judge_rounds\"; it takes quick_extract and postprocess",
 	}}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

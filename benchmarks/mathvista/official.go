@@ -15,11 +15,18 @@ var quickExtract = regexp.MustCompile(`The answer is "(.*)"\.`)
 // parenLetter finds "(B)" in an extraction such as "(B) 8/11".
 var parenLetter = regexp.MustCompile(`\(([a-zA-Z])\)`)
 
-// OfficialRuleExtract is the rule part of the official extract_answer: the
-// response itself when it is exactly one of the choices or, for a numeric
-// answer type, a Python int/float; else the text of `The answer is "…".`.
-// ok is false when only the LLM judge can extract the answer.
-func OfficialRuleExtract(p *Problem, response string) (extraction string, ok bool) {
+// OfficialRuleExtract is the rule part of the official extract_answer: ""
+// for an empty response (no GPT call; a multiple-choice "" then normalises
+// to the nearest, i.e. shortest, option), the response itself when it is
+// exactly one of the choices or, for a numeric answer type, a Python
+// int/float; with quick set (--quick_extract, which none of the authors' run
+// scripts pass) also the text of `The answer is "…".`. ok is false when only
+// the LLM judge can extract the answer; a response of zero-width spaces is
+// not empty and goes to it, as upstream.
+func OfficialRuleExtract(p *Problem, response string, quick bool) (extraction string, ok bool) {
+	if response == "" {
+		return "", true
+	}
 	if p.IsMultiChoice() {
 		for _, c := range p.Choices {
 			if response == c {
@@ -37,8 +44,10 @@ func OfficialRuleExtract(p *Problem, response string) (extraction string, ok boo
 			return pyFloatRepr(f), true
 		}
 	}
-	if m := quickExtract.FindStringSubmatch(response); m != nil {
-		return m[1], true
+	if quick {
+		if m := quickExtract.FindStringSubmatch(response); m != nil {
+			return m[1], true
+		}
 	}
 	return "", false
 }

@@ -122,7 +122,8 @@ func TestRealDataCorrectAndWrong(t *testing.T) {
 	}{
 		{"leaderboard rules only", sdk.ProfileLeaderboard, "", sorted(listItems, zeroItems)},
 		{"leaderboard with judge", sdk.ProfileLeaderboard, "scripted", sorted(listItems)},
-		{"official rules only", sdk.ProfileOfficial, "", sorted(parenItems)},
+		// Without --quick_extract the list answers need the GPT extractor.
+		{"official rules only", sdk.ProfileOfficial, "", sorted(parenItems, listItems)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -10,6 +10,15 @@ import (
 	"github.com/vlmlab/harness/plugins/sdk"
 )
 
+// QuirkEmptyExtraction names the official rule that extracts "" from an
+// empty response without asking GPT; a multiple-choice "" then normalises
+// to the shortest option by edit distance and can score.
+const QuirkEmptyExtraction = "mathvista-empty-extraction"
+
+// OptionQuickExtract turns on the official --quick_extract rule
+// (`The answer is "…".`), off by default as in the authors' run scripts.
+const OptionQuickExtract = "quick_extract"
+
 // stageExtract names the judge stage of both profiles in judge keys.
 const stageExtract = "extract"
 
@@ -60,9 +69,12 @@ func (d *Dataset) scoreLeaderboard(rounds *bench.Rounds, p *Problem, text string
 }
 
 func (d *Dataset) scoreOfficial(rounds *bench.Rounds, p *Problem, text string, res sdk.ItemResult) sdk.ItemResult {
-	if ext, ok := OfficialRuleExtract(p, text); ok {
+	if ext, ok := OfficialRuleExtract(p, text, d.quick); ok {
 		_, hit := ScoreExtraction(p, ext)
 		res.Extracted, res.Path, res.Hit = ext, sdk.PathRule, hit
+		if text == "" {
+			res.Path, res.Quirk = sdk.PathQuirk, QuirkEmptyExtraction
+		}
 		return res
 	}
 	out := rounds.Ask(p.PID, stageExtract, officialSchedule,

@@ -187,9 +187,12 @@ func TestOfficialRules(t *testing.T) {
 		script:   map[string][]string{"7": {"Nope"}},
 		want:     map[string]want{"7": {"Nope", sdk.PathJudge, true}},
 	}, {
-		name:     "quick extract rule",
+		// --quick_extract is off, as in the authors' run scripts (issue 10
+		// item 4): the GPT extractor reads this response.
+		name:     "no quick extract by default",
 		response: map[string]string{"2": `I counted them. The answer is "14".`},
-		want:     map[string]want{"2": {"14", sdk.PathRule, true}},
+		script:   map[string][]string{"2": {"14"}},
+		want:     map[string]want{"2": {"14", sdk.PathJudge, true}},
 	}, {
 		name:     "14.0 is read as int(float()) after extraction",
 		response: map[string]string{"2": "14.0"},
@@ -318,5 +321,36 @@ func TestScoreExtractions(t *testing.T) {
 		if _, err := ds.ScoreExtractions(map[string]string{"77": "1"}); err == nil || !strings.Contains(err.Error(), "[77]") {
 			t.Errorf("unknown pid: %v", err)
 		}
+	}
+}
+
+// Issue 10 items 3 and 4: upstream extracts "" from an empty response
+// without GPT, and a multiple-choice "" normalises to the shortest option
+// (pid 7: "No", the gold, so it scores); zero-width spaces are not empty.
+// The quick_extract option restores the `The answer is "…".` rule.
+func TestOfficialEmptyAndQuickExtract(t *testing.T) {
+	load := func(opts map[string]string) *Dataset {
+		ds, err := Load(context.Background(), sdk.LoadRequest{Path: "testdata/mini", Profile: sdk.ProfileOfficial, Judge: "gpt-4",
+			AllowPartial: true, Options: opts})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ds
+	}
+	judge := &scriptedJudge{script: map[string][]string{"3": {"1.5"}}}
+	runCases(t, load(nil), judge, map[string]string{"1": "", "7": "", "2": "", "3": "\u200b\u200b"}, map[string]want{
+		"1": {"", sdk.PathQuirk, false}, "7": {"", sdk.PathQuirk, true}, "2": {"", sdk.PathQuirk, false},
+		"3": {"1.5", sdk.PathJudge, true},
+	})
+	runCases(t, load(map[string]string{"quick_extract": "on"}), &scriptedJudge{}, map[string]string{"2": `The answer is "14".`},
+		map[string]want{"2": {"14", sdk.PathRule, true}})
+	for _, opts := range []map[string]string{{"quick_extract": "yes"}, {"quick": "on"}} {
+		if _, err := Load(context.Background(), sdk.LoadRequest{Path: "testdata/mini", Profile: sdk.ProfileOfficial, AllowPartial: true, Options: opts}); err == nil {
+			t.Errorf("options %v accepted", opts)
+		}
+	}
+	if _, err := Load(context.Background(), sdk.LoadRequest{Path: "testdata/mini", Profile: sdk.ProfileLeaderboard, AllowPartial: true,
+		Options: map[string]string{"quick_extract": "on"}}); err == nil || !strings.Contains(err.Error(), "official profile") {
+		t.Errorf("quick_extract in the leaderboard profile: %v", err)
 	}
 }
