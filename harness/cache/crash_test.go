@@ -29,6 +29,8 @@ func TestMain(m *testing.M) {
 		os.Exit(m.Run())
 	case "write":
 		os.Exit(childWrite(os.Getenv(envChildPath)))
+	case "put-then-hang":
+		os.Exit(childPutThenHang(os.Getenv(envChildPath)))
 	case "open":
 		if _, err := Open(os.Getenv(envChildPath)); err != nil {
 			fmt.Println(err)
@@ -78,6 +80,69 @@ func childWrite(path string) int {
 	}
 	fmt.Println("done")
 	return 0
+}
+
+// childPutThenHang stores answers with an fsync that never comes (the
+// batch and the interval are both out of reach), saying "put N" after each
+// Put returns, and then waits to be killed.
+func childPutThenHang(path string) int {
+	s, err := OpenWith(path, Options{BatchSize: 1 << 30, FlushInterval: time.Hour})
+	if err != nil {
+		fmt.Println("open:", err)
+		return 1
+	}
+	for i := range crashItems {
+		if err := s.Put(crashKey(i), json.RawMessage(crashValue(i))); err != nil {
+			fmt.Println("put:", err)
+			return 1
+		}
+		fmt.Println("put", i+1)
+	}
+	select {}
+}
+
+// TestResumeLosesNoReceivedAnswer (issue 11 item 3): an answer whose Put
+// returned survives a kill -9 of the process, however far the next fsync.
+func TestResumeLosesNoReceivedAnswer(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts child processes")
+	}
+	path := filepath.Join(t.TempDir(), "c.jsonl")
+	cmd := childCmd(t, "put-then-hang", path)
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Wait()
+	defer cmd.Process.Kill()
+	stored := 0
+	sc := bufio.NewScanner(out)
+	for sc.Scan() {
+		n, ok := strings.CutPrefix(sc.Text(), "put ")
+		if !ok {
+			t.Fatalf("child: %s", sc.Text())
+		}
+		stored, _ = strconv.Atoi(n)
+		if stored == 300 {
+			break
+		}
+	}
+	if stored != 300 {
+		t.Fatalf("child stopped after %d Puts", stored)
+	}
+	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	cmd.Wait()
+	s := openT(t, path, Options{})
+	defer s.Close()
+	if s.Len() < stored {
+		t.Errorf("after kill -9: %d entries, want the %d whose Put had returned", s.Len(), stored)
+	}
+	checkCrashEntries(t, s, path)
 }
 
 func childCmd(t *testing.T, mode, path string) *exec.Cmd {

@@ -5,9 +5,10 @@
 //
 // One line is one entry: {"key":"sha256:…","value":…}. The file only grows;
 // the first entry for a key wins (a cached answer never changes under a
-// reader). Writes are batched by a single writer goroutine and fsynced every
-// BatchSize entries or FlushInterval, whichever comes first, so a crash loses
-// at most that unsynced tail. A torn last line (the process died mid-write) is
+// reader). Put writes its line to the file before it returns, so a killed
+// process loses no answer it had stored; a writer goroutine fsyncs every
+// BatchSize entries or FlushInterval, whichever comes first, so a crash of
+// the machine loses at most that unsynced tail. A torn last line (the process died mid-write) is
 // dropped with a warning when the file is opened again; a broken line in the
 // middle is an error naming its line number, since no crash produces one.
 //

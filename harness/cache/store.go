@@ -12,11 +12,12 @@ import (
 
 // Options tune a Store. Zero values take the defaults.
 type Options struct {
-	// BatchSize is how many new entries trigger a write and fsync (default 16).
+	// BatchSize is how many new entries trigger an fsync (default 16).
 	BatchSize int
-	// FlushInterval bounds how long a new entry may wait before it is written
-	// and fsynced (default 500ms). Together with BatchSize it bounds what a
-	// crash can lose.
+	// FlushInterval bounds how long a new entry may wait before it is
+	// fsynced (default 500ms). Each entry is written to the file by Put, so
+	// a killed process loses nothing; these two bound what a crash of the
+	// machine (or of its power) can lose.
 	FlushInterval time.Duration
 	// Logger receives warnings (torn last line, duplicate keys). Default: none;
 	// the warnings are also kept in Store.Warnings.
@@ -37,7 +38,7 @@ type Store struct {
 
 	mu       sync.Mutex
 	entries  map[string]json.RawMessage
-	pending  [][]byte // lines not yet handed to the file
+	unsynced int // entries written since the last fsync
 	closed   bool
 	writeErr error // first write or fsync failure; later Puts return it
 	warnings []string
@@ -138,7 +139,8 @@ func (s *Store) Get(key string) (json.RawMessage, bool) {
 // Put stores value (marshalled with encoding/json; a json.RawMessage is kept
 // as is) under key. A key that is already present keeps its first value and
 // Put returns nil: the same request must keep giving the same answer. Put
-// returns once the entry is in memory; it reaches the disk with the next batch.
+// returns once the entry is written to the file (in the kernel's hands, so a
+// killed process loses nothing); it is fsynced with the next batch.
 func (s *Store) Put(key string, value any) error {
 	if key == "" {
 		return errors.New("cache put: empty key")
@@ -164,9 +166,16 @@ func (s *Store) Put(key string, value any) error {
 	if _, ok := s.entries[key]; ok {
 		return nil
 	}
+	// One write call per line on an O_APPEND file: the line lands whole
+	// after the previous one, and a kill cannot leave half of it except
+	// through a short write, which load cuts off as a torn last line.
+	if _, err := s.file.Write(line); err != nil {
+		s.writeErr = fmt.Errorf("write cache %s: %w (later answers are not saved)", s.path, err)
+		return s.writeErr
+	}
 	s.entries[key] = json.RawMessage(raw)
-	s.pending = append(s.pending, line)
-	if len(s.pending) >= s.opts.BatchSize {
+	s.unsynced++
+	if s.unsynced >= s.opts.BatchSize {
 		select {
 		case s.kick <- struct{}{}:
 		default: // the writer is already due to run
@@ -233,29 +242,18 @@ func (s *Store) writer() {
 	}
 }
 
-// flush writes the pending lines in one write and fsyncs them.
+// flush fsyncs the entries written since the last fsync.
 func (s *Store) flush() error {
 	s.mu.Lock()
-	lines := s.pending
-	s.pending = nil
+	n := s.unsynced
+	s.unsynced = 0
 	err := s.writeErr
 	s.mu.Unlock()
-	if err != nil || len(lines) == 0 {
+	if err != nil || n == 0 {
 		return err
 	}
-	n := 0
-	for _, l := range lines {
-		n += len(l)
-	}
-	buf := make([]byte, 0, n)
-	for _, l := range lines {
-		buf = append(buf, l...)
-	}
-	if _, err = s.file.Write(buf); err == nil {
-		err = s.file.Sync()
-	}
-	if err != nil {
-		err = fmt.Errorf("write cache %s: %w (entries since the last successful write are not saved)", s.path, err)
+	if err = s.file.Sync(); err != nil {
+		err = fmt.Errorf("fsync cache %s: %w (entries since the last successful fsync may not survive a crash of the machine)", s.path, err)
 		s.mu.Lock()
 		s.writeErr = err
 		s.mu.Unlock()
