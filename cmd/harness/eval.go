@@ -30,6 +30,7 @@ type evalFlags struct {
 	benchmarks, dataDir, profile       string
 	compare, out, cachePath            string
 	noCache, allowPartial              bool
+	allowUnresolved                    bool
 	maxTokens, topK, maxPixels         int
 	temperature, topP, repPenalty      float64
 	seed                               int64
@@ -77,6 +78,7 @@ scored, 1 otherwise (the reports say which items failed and why).`,
 	fl.StringVar(&f.cachePath, "cache", "", "answer cache file (default RUN_DIR/cache/MODEL.jsonl)")
 	fl.BoolVar(&f.noCache, "no-cache", false, "neither read nor write the answer cache")
 	fl.BoolVar(&f.allowPartial, "allow-partial", false, "accept data files with fewer items than the benchmark (reports say partial)")
+	fl.BoolVar(&f.allowUnresolved, "allow-unresolved", false, "exit 0 although the judge left items unresolved (scored wrong)")
 	fl.IntVar(&f.maxTokens, "max-tokens", openai.PaperMaxTokens, "max new tokens per response")
 	fl.Float64Var(&f.temperature, "temperature", 0, "sampling temperature (0: greedy)")
 	fl.Float64Var(&f.topP, "top-p", 0, "nucleus sampling (0: the server's default)")
@@ -220,6 +222,18 @@ func runEval(cmd *cobra.Command, g *globals, f *evalFlags) error {
 	}
 	if n := res.FailedBenchmarks(); n > 0 {
 		problems = append(problems, fmt.Sprintf("%d benchmark(s) could not be scored", n))
+	}
+	if res.Judge != nil && !f.allowUnresolved {
+		// A working judge resolves what the rules cannot; items it left
+		// unresolved are scored wrong, so the score would understate the
+		// model without a word. (Failed items are counted above.)
+		n := 0
+		for _, o := range res.Benchmarks {
+			n += max(0, o.Unresolved-len(o.Failed))
+		}
+		if n > 0 {
+			problems = append(problems, fmt.Sprintf("the judge %s left %d item(s) unresolved (scored wrong): check its endpoint and model, or pass --allow-unresolved to accept the scores", res.Judge.Name, n))
+		}
 	}
 	if len(problems) > 0 {
 		return errors.New(strings.Join(problems, "; "))

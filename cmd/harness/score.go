@@ -15,7 +15,7 @@ import (
 func newScoreCmd(g *globals) *cobra.Command {
 	var (
 		benchmark, data, predictions, profile, out string
-		allowPartial                               bool
+		allowPartial, allowUnresolved              bool
 		judge                                      judgeFlags
 	)
 	cmd := &cobra.Command{
@@ -26,7 +26,11 @@ func newScoreCmd(g *globals) *cobra.Command {
 The predictions file is JSONL, one {"id": ..., "response": ...} per line (or a
 JSON object mapping id to response). The report goes to stdout as tables and to
 OUT/BENCHMARK.json, with one line per item in OUT/BENCHMARK.items.jsonl
-(id, response, extracted answer, extraction path rule|judge|unresolved, hit).`,
+(id, response, extracted answer, extraction path rule|judge|unresolved, hit).
+
+The exit status is 1 when items have no response (unless --allow-partial) or
+are left unresolved by the judge (unless --allow-unresolved); the report is
+written either way. Without a judge, unresolved items are only counted.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if profile != sdk.ProfileLeaderboard && profile != sdk.ProfileOfficial {
@@ -75,6 +79,14 @@ OUT/BENCHMARK.json, with one line per item in OUT/BENCHMARK.items.jsonl
 			if err != nil {
 				return err
 			}
+			// A score over missing responses or unresolved items is wrong
+			// without saying so: the report is still written, marked, and
+			// the command fails unless the user accepted the gaps.
+			gaps := evaluate.FindGaps(ds.Items(), responses, rep)
+			if len(gaps.Missing) > 0 {
+				rep.Missing = len(gaps.Missing)
+				rep.Dataset.Partial = true
+			}
 			if err := report.Summary(cmd.OutOrStdout(), rep); err != nil {
 				return err
 			}
@@ -83,6 +95,12 @@ OUT/BENCHMARK.json, with one line per item in OUT/BENCHMARK.items.jsonl
 				return err
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "%s %s: %.2f\nreport: %s\nitems:  %s\n", rep.Benchmark, rep.Primary, rep.Score, jsonPath, itemsPath)
+			if err := gaps.Check(allowPartial, allowUnresolved); err != nil {
+				return err
+			}
+			if note := gaps.Note(); note != "" {
+				fmt.Fprintf(cmd.ErrOrStderr(), "harness: note: %s\n", note)
+			}
 			return nil
 		},
 	}
@@ -92,7 +110,8 @@ OUT/BENCHMARK.json, with one line per item in OUT/BENCHMARK.items.jsonl
 	f.StringVar(&predictions, "predictions", "", "JSONL of {id, response}")
 	f.StringVar(&profile, "profile", sdk.ProfileLeaderboard, "scoring rules: leaderboard (VLMEvalKit) or official (the benchmark's own)")
 	f.StringVar(&out, "out", filepath.Join(".harness", "scores"), "folder for the JSON report and per-item JSONL")
-	f.BoolVar(&allowPartial, "allow-partial", false, "score a data file with fewer items than the benchmark (the report says partial)")
+	f.BoolVar(&allowPartial, "allow-partial", false, "score a data file with fewer items than the benchmark, or predictions missing some items (scored wrong; the report says partial)")
+	f.BoolVar(&allowUnresolved, "allow-unresolved", false, "exit 0 although the judge left some items unresolved (no answer extracted; scored wrong)")
 	judge.register(cmd)
 	for _, name := range []string{"benchmark", "data", "predictions"} {
 		cmd.MarkFlagRequired(name)

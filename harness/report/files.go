@@ -70,7 +70,10 @@ func Summary(w io.Writer, rep *sdk.Report) error {
 	}
 	fmt.Fprintf(w, "%s (%s profile, judge %s) on %s\n", rep.Benchmark, rep.Profile, judge, rep.Dataset.Path)
 	fmt.Fprintf(w, "data %s, %d items", rep.Dataset.DataHash, rep.Dataset.Count)
-	if rep.Dataset.Partial {
+	switch {
+	case rep.Missing > 0:
+		fmt.Fprintf(w, " (PARTIAL: %d have no response, scored wrong)", rep.Missing)
+	case rep.Dataset.Partial:
 		fmt.Fprintf(w, " (PARTIAL: the benchmark has %d)", rep.Dataset.Expected)
 	}
 	if rep.Dataset.Synthetic {

@@ -177,6 +177,9 @@ type Report struct {
 	Truncated int
 	// Quirks counts the items each named quirk decided or changed.
 	Quirks map[string]int
+	// Missing counts the items that had no response (scored wrong); the
+	// host sets it, and Dataset.Partial with it.
+	Missing int
 }
 
 // ScoreResult is what one scoring round gives: either judge requests still to
