@@ -219,7 +219,7 @@ func (p *Plugin) startError(path string, err error) error {
 	case strings.Contains(strings.ToLower(err.Error()), "incompatible api version"):
 		return fmt.Errorf("plugin %s: refused: it speaks another plugin protocol version (%v); this harness speaks harness.v%d: rebuild the plugin against a matching SDK", p.Spec.Name, err, sdk.APIVersion)
 	}
-	msg := fmt.Sprintf("plugin %s: start %s: %v", p.Spec.Name, path, err)
+	msg := fmt.Sprintf("plugin %s: start %s: %s", p.Spec.Name, path, handshakeProblem(err))
 	if st := p.waitExit(2 * time.Second); st != "" {
 		msg += " (" + st + ")"
 	}
@@ -227,6 +227,24 @@ func (p *Plugin) startError(path string, err error) error {
 		msg += "\nlast log lines:\n  " + strings.Join(lines, "\n  ")
 	}
 	return errors.New(msg)
+}
+
+// handshakeProblem rewords go-plugin's "Unrecognized remote plugin message"
+// (followed by advice about compiled binaries that misleads for a script)
+// into what went wrong: something else printed on stdout first, or nothing
+// was printed at all.
+func handshakeProblem(err error) string {
+	const unrecognized = "Unrecognized remote plugin message: "
+	reason := err.Error()
+	i := strings.Index(reason, unrecognized)
+	if i < 0 {
+		return reason
+	}
+	line, _, _ := strings.Cut(reason[i+len(unrecognized):], "\n")
+	if line = strings.TrimSpace(line); line != "" {
+		return fmt.Sprintf("it wrote %q to stdout before its handshake line; stdout carries only the handshake (log to stderr; a Python plugin imports harness_plugin before anything that prints)", line)
+	}
+	return "it ended without writing its handshake line to stdout"
 }
 
 // Describe asks the plugin what it is.
