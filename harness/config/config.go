@@ -54,7 +54,7 @@ type Plugin struct {
 	SHA256  string            `yaml:"sha256"`
 	Env     map[string]string `yaml:"env"`
 	// MTLS defaults to true; set false for plugins whose SDK lacks go-plugin's
-	// AutoMTLS (e.g. Python).
+	// AutoMTLS (the Go and Python SDKs have it; a hand-written plugin may not).
 	MTLS *bool `yaml:"mtls"`
 	// Config is handed to the plugin's Configure as JSON.
 	Config map[string]any `yaml:"config"`

@@ -36,7 +36,7 @@ type Spec struct {
 	// SHA256 pins the executable (hex); a mismatch refuses to start it.
 	SHA256 string
 	// NoMTLS turns off AutoMTLS, for plugins whose SDK does not implement it
-	// (go-plugin's mTLS handshake is only built into Go plugins).
+	// (the Go SDK and the Python one in plugins/python do).
 	NoMTLS bool
 	// Builtin marks plugins compiled into the harness binary.
 	Builtin bool

@@ -28,6 +28,7 @@ import os as _os
 from . import log
 from .checkpoint import MANIFEST_FILE, checkpoint_hash, read_checkpoint, verify_checkpoint, write_checkpoint
 from .errors import Internal, Invalid, PluginError, Unavailable
+from .params import decode
 from ._services import Info
 from .server import API_VERSIONS, MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE, negotiate, protect_stdout, serve
 from .types import *  # noqa: F401,F403 - the data types are the public API
@@ -39,7 +40,7 @@ if _os.environ.get(MAGIC_COOKIE_KEY) == MAGIC_COOKIE_VALUE:
     protect_stdout()
 
 __all__ = [
-    "serve", "Info", "log", "write_checkpoint", "read_checkpoint", "verify_checkpoint", "checkpoint_hash",
+    "serve", "Info", "log", "decode", "write_checkpoint", "read_checkpoint", "verify_checkpoint", "checkpoint_hash",
     "MANIFEST_FILE", "PluginError", "Invalid", "Unavailable", "Internal", "API_VERSIONS", "negotiate",
     "protect_stdout",
 ] + [n for n in vars(_types) if n[0].isupper() and n != "Optional"]

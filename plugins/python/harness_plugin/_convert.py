@@ -44,7 +44,7 @@ def checkpoint_from_pb(c):
 
 def params_from_pb(p):
     return t.GenerateParams(max_tokens=p.max_tokens, temperature=p.temperature, top_p=p.top_p, top_k=p.top_k,
-                            seed=p.seed, stop=list(p.stop), n=p.n)
+                            seed=p.seed, stop=list(p.stop), n=p.n, repetition_penalty=p.repetition_penalty)
 
 
 def generation_to_pb(g):

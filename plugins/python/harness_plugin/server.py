@@ -257,6 +257,8 @@ def serve(plugin, *, max_workers=16, parent_poll=0.5):
         info = plugin_info(plugin)
         kind = _kind_of(plugin, info.kind)
         info.kind = kind
+        if kind == EVALUATOR and not info.provides and callable(getattr(plugin, "benchmarks", None)):
+            info.provides = [b.name if hasattr(b, "name") else b["name"] for b in plugin.benchmarks()]
         supported = [v for v in info.api_versions if v in API_VERSIONS] or list(info.api_versions)
         version = negotiate(os.environ.get("PLUGIN_PROTOCOL_VERSIONS"), supported)
 

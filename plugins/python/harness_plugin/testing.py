@@ -116,7 +116,8 @@ class Plugin:
 
 def launch(command, env=None, mtls_on=True, versions=API_VERSIONS, timeout=60):
     """Starts command (a script path or an argv list; a .py file runs under
-    this interpreter) as the host would and returns a connected Plugin."""
+    this interpreter; any go-plugin executable works, Go ones included) as the
+    host would and returns a connected Plugin."""
     if isinstance(command, str):
         command = [command]
     command = list(command)
@@ -165,8 +166,9 @@ def launch(command, env=None, mtls_on=True, versions=API_VERSIONS, timeout=60):
     if line is None or not line:
         fail(f"{command}: no handshake line (exit {proc.poll()}); stderr:\n" + "\n".join(stderr_lines[-20:]))
     parts = line.split("|")
-    if len(parts) < 5 or parts[0] != str(CORE_PROTOCOL_VERSION) or parts[2] != "tcp" or parts[4] != "grpc":
+    if len(parts) < 5 or parts[0] != str(CORE_PROTOCOL_VERSION) or parts[2] not in ("tcp", "unix") or parts[4] != "grpc":
         fail(f"{command}: unrecognised handshake line {line!r}")
+    target = parts[3] if parts[2] == "tcp" else "unix:" + parts[3]  # Go plugins listen on a Unix socket
     if mtls_on:
         if len(parts) < 6:
             fail(f"{command}: AutoMTLS asked for and no certificate in the handshake {line!r}")
@@ -176,9 +178,9 @@ def launch(command, env=None, mtls_on=True, versions=API_VERSIONS, timeout=60):
         server_pem = ssl.DER_cert_to_PEM_cert(der).encode()
         creds = grpc.ssl_channel_credentials(root_certificates=server_pem, private_key=key_pem,
                                              certificate_chain=cert_pem)
-        channel = grpc.secure_channel(parts[3], creds, options=[("grpc.ssl_target_name_override", "localhost")])
+        channel = grpc.secure_channel(target, creds, options=[("grpc.ssl_target_name_override", "localhost")])
     else:
-        channel = grpc.insecure_channel(parts[3])
+        channel = grpc.insecure_channel(target)
     grpc.channel_ready_future(channel).result(timeout=timeout)
     # Keep draining stdout after the handshake, as the host does.
     threading.Thread(target=lambda: proc.stdout.read(), daemon=True).start()

@@ -102,6 +102,7 @@ class GenerateParams:
     seed: int = 0
     stop: list[str] = field(default_factory=list)
     n: int = 0  # samples per prompt; 0 means 1
+    repetition_penalty: float = 0.0  # vLLM's; 0 means unset
 
 
 @dataclass

@@ -13,10 +13,23 @@ import logging
 import os
 import sys
 import time
+from dataclasses import dataclass
 
 import harness_plugin as hp
 
 log = logging.getLogger("test-trainer")
+
+
+@dataclass
+class Params:
+    steps: int = 3
+    after: int = 0
+    marker: str = ""
+
+
+@dataclass
+class Config:
+    lr: float = 1.0
 
 
 class Trainer:
@@ -27,14 +40,15 @@ class Trainer:
                 "description": "test trainer"}
 
     def configure(self, config, api_version):
-        if config.get("lr", 1) <= 0:
+        self.config = hp.decode(config, Config)
+        if self.config.lr <= 0:
             raise hp.Invalid(f"lr must be positive, got {config['lr']}")
-        self.config = config
 
     def train(self, req):
-        steps, after = int(req.params.get("steps", 3)), int(req.params.get("after", 0))
+        p = hp.decode(req.params, Params)
+        steps, after = p.steps, p.after
         if req.stage == "block":
-            marker = req.params["marker"]
+            marker = p.marker
             try:
                 while True:
                     yield hp.Log("still waiting", level="debug")

@@ -59,7 +59,7 @@ func Serve(t testing.TB, cfg *sdk.ServeConfig) *sdk.Remote {
 // Launch starts an executable plugin of a kind as the harness does (a child
 // process, handshake, validation of what it declares) and returns its client.
 // The process is stopped when the test ends. Set noMTLS for plugins whose SDK
-// has no AutoMTLS (the Python SDK).
+// has no AutoMTLS (the Go and Python SDKs have it).
 func Launch(t testing.TB, kind string, noMTLS bool, command ...string) *sdk.Remote {
 	t.Helper()
 	h := host.New(host.Options{})
