@@ -72,7 +72,7 @@ func TestExactMatch(t *testing.T) {
 	for _, it := range r.Items {
 		hits += it.ID + "=" + map[bool]string{true: "hit", false: "miss"}[it.Hit] + "/" + it.Path + " "
 	}
-	if hits != "q1=hit/rule q2=miss/rule q3=hit/judge q4=miss/unresolved " || r.Score != 50 || r.Judged != 1 || r.Unresolved != 1 {
+	if hits != "q1=hit/rule q2=miss/rule q3=hit/judge q4=miss/unresolved " || r.Score != 50 || r.Judged != 1 || r.Unresolved != 1 || r.Postprocess != "none" {
 		t.Errorf("report %s score %v", hits, r.Score)
 	}
 	for _, tc := range []struct{ path, want string }{

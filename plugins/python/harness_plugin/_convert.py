@@ -73,7 +73,7 @@ def judge_request_to_pb(q):
 
 def item_result_to_pb(r):
     return epb.ItemResult(id=r.id, response=r.response, extracted=r.extracted, path=r.path, hit=r.hit,
-                          reason=r.reason)
+                          reason=r.reason, quirk=r.quirk)
 
 
 def report_to_pb(session, r):
@@ -84,4 +84,4 @@ def report_to_pb(session, r):
         metrics=[epb.Metric(name=m.name, value=m.value) for m in r.metrics],
         breakdowns=[epb.Breakdown(name=b.name, rows=[epb.Row(key=x.key, total=x.total, hit=x.hit, value=x.value)
                                                      for x in b.rows]) for b in r.breakdowns],
-        rule=r.rule, judged=r.judged, unresolved=r.unresolved)
+        rule=r.rule, judged=r.judged, unresolved=r.unresolved, postprocess=r.postprocess, quirks=dict(r.quirks))

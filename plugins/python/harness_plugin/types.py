@@ -20,6 +20,12 @@ PROFILE_OFFICIAL = "official"
 PATH_RULE = "rule"
 PATH_JUDGE = "judge"
 PATH_UNRESOLVED = "unresolved"
+# The two causes of an unresolved item, where an evaluator tells them apart
+# (hosts count both as unresolved), and a verdict decided by a named
+# reproduced quirk of the reference scorer (counted with the rule items).
+PATH_NO_JUDGE = "no-judge"
+PATH_JUDGE_FAILED = "judge-failed"
+PATH_QUIRK = "quirk"
 
 
 @dataclass
@@ -205,6 +211,7 @@ class ItemResult:
     path: str = PATH_RULE
     hit: bool = False
     reason: str = ""
+    quirk: str = ""  # the reproduced reference quirk that changed this item, if any
 
 
 @dataclass
@@ -243,3 +250,5 @@ class Report:
     rule: int = 0
     judged: int = 0
     unresolved: int = 0
+    postprocess: str = ""  # the response post-processing step applied before scoring
+    quirks: dict[str, int] = field(default_factory=dict)  # items each named quirk decided or changed

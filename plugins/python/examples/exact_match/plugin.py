@@ -40,6 +40,7 @@ BENCHMARK = "exact-match"
 JUDGE_TEMPERATURES = (0.0, 0.5)
 JUDGE_PROMPT = ("Extract the final answer from the response below. Reply with the answer only, "
                 "or with NONE if the response gives no answer.\n\nQuestion: {question}\n\nResponse: {response}")
+UNRESOLVED = (hp.PATH_UNRESOLVED, hp.PATH_NO_JUDGE, hp.PATH_JUDGE_FAILED)
 _ANSWER = re.compile(r"<answer>(.*?)</answer>", re.S | re.I)
 
 
@@ -123,7 +124,7 @@ class ExactMatch:
             if got:
                 res.extracted, res.hit = got, normalize(got) == normalize(st["answers"][it.id])
             elif not req.judge:
-                res.path, res.reason = hp.PATH_UNRESOLVED, "no answer in the response and no judge"
+                res.path, res.reason = hp.PATH_NO_JUDGE, "no answer in the response and no judge"
             else:
                 for attempt, temp in enumerate(JUDGE_TEMPERATURES):
                     key = f"{it.id}/extract/{attempt}"
@@ -138,7 +139,7 @@ class ExactMatch:
                         res.hit = normalize(res.extracted) == normalize(st["answers"][it.id])
                         break
                 else:
-                    res.path, res.reason = hp.PATH_UNRESOLVED, "the judge found no answer"
+                    res.path, res.reason = hp.PATH_JUDGE_FAILED, "the judge found no answer"
             results.append(res)
         if pending:
             return pending
@@ -148,7 +149,7 @@ class ExactMatch:
                          primary="Overall acc", score=score, metrics=[hp.Metric("Overall acc", score)],
                          items=results, rule=sum(r.path == hp.PATH_RULE for r in results),
                          judged=sum(r.path == hp.PATH_JUDGE for r in results),
-                         unresolved=sum(r.path == hp.PATH_UNRESOLVED for r in results))
+                         unresolved=sum(r.path in UNRESOLVED for r in results), postprocess="none")
 
 
 if __name__ == "__main__":
