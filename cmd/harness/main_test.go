@@ -182,7 +182,7 @@ func TestScoreRealLogicVista(t *testing.T) {
 			t.Errorf("missing %s", f)
 		}
 	}
-	if !strings.Contains(r.stdout, "logicvista") || !strings.Contains(r.stdout, "(leaderboard)") {
+	if !strings.Contains(r.stdout, "logicvista") || !strings.Contains(r.stdout, "(official)") || !strings.Contains(r.stdout, "response post-processing: vlaa-thinker") {
 		t.Errorf("score output:\n%s", r.stdout)
 	}
 

@@ -17,6 +17,7 @@ func newScoreCmd(g *globals) *cobra.Command {
 		benchmark, data, predictions, profile, out string
 		allowPartial, allowUnresolved              bool
 		judge                                      judgeFlags
+		options                                    map[string]string
 	)
 	cmd := &cobra.Command{
 		Use:   "score --benchmark NAME --data PATH --predictions FILE",
@@ -70,7 +71,7 @@ written either way. Without a judge, unresolved items are only counted.`,
 			if err := p.Configure(ctx, e.Config); err != nil {
 				return err
 			}
-			ds, err := p.Evaluator().Open(ctx, benchmark, sdk.LoadRequest{Path: data, Profile: profile, AllowPartial: allowPartial, Judge: judge.model})
+			ds, err := p.Evaluator().Open(ctx, benchmark, sdk.LoadRequest{Path: data, Profile: profile, AllowPartial: allowPartial, Judge: judge.name(), Options: options})
 			if err != nil {
 				return err
 			}
@@ -87,11 +88,12 @@ written either way. Without a judge, unresolved items are only counted.`,
 				rep.Missing = len(gaps.Missing)
 				rep.Dataset.Partial = true
 			}
-			if err := report.Summary(cmd.OutOrStdout(), rep); err != nil {
-				return err
-			}
+			// Files first: a closed pipe (| head) must not lose them.
 			jsonPath, itemsPath, err := report.WriteFiles(out, benchmark, rep)
 			if err != nil {
+				return err
+			}
+			if err := report.Summary(cmd.OutOrStdout(), rep); err != nil {
 				return err
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "%s %s: %.2f\nreport: %s\nitems:  %s\n", rep.Benchmark, rep.Primary, rep.Score, jsonPath, itemsPath)
@@ -110,6 +112,7 @@ written either way. Without a judge, unresolved items are only counted.`,
 	f.StringVar(&predictions, "predictions", "", "JSONL of {id, response}")
 	f.StringVar(&profile, "profile", sdk.ProfileLeaderboard, "scoring rules: leaderboard (VLMEvalKit) or official (the benchmark's own)")
 	f.StringVar(&out, "out", filepath.Join(".harness", "scores"), "folder for the JSON report and per-item JSONL")
+	f.StringToStringVar(&options, "option", nil, "evaluator option KEY=VALUE, repeatable (e.g. postprocess=split-think, quick_extract=on)")
 	f.BoolVar(&allowPartial, "allow-partial", false, "score a data file with fewer items than the benchmark, or predictions missing some items (scored wrong; the report says partial)")
 	f.BoolVar(&allowUnresolved, "allow-unresolved", false, "exit 0 although the judge left some items unresolved (no answer extracted; scored wrong)")
 	judge.register(cmd)

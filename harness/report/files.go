@@ -7,6 +7,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sort"
+	"strings"
 
 	"github.com/vlmlab/harness/plugins/sdk"
 )
@@ -19,6 +21,9 @@ type itemLine struct {
 	Path      string `json:"path"`
 	Hit       bool   `json:"hit"`
 	Reason    string `json:"reason,omitempty"`
+	// Quirk names the reproduced reference quirk that decided or changed
+	// the item (see the benchmark's README).
+	Quirk string `json:"quirk,omitempty"`
 	// Truncated is always written: a reader must not take a missing field
 	// for "not cut".
 	Truncated      bool   `json:"truncated"`
@@ -49,7 +54,7 @@ func WriteFiles(dir, name string, rep *sdk.Report) (string, string, error) {
 	w := bufio.NewWriter(f)
 	enc := json.NewEncoder(w)
 	for _, it := range rep.Items {
-		if err := enc.Encode(itemLine{ID: it.ID, Response: it.Response, Extracted: it.Extracted, Path: it.Path, Hit: it.Hit, Reason: it.Reason,
+		if err := enc.Encode(itemLine{ID: it.ID, Response: it.Response, Extracted: it.Extracted, Path: it.Path, Hit: it.Hit, Reason: it.Reason, Quirk: it.Quirk,
 			Truncated: it.Truncated, ReasoningField: it.ReasoningField}); err != nil {
 			f.Close()
 			return "", "", fmt.Errorf("write items: %w", err)
@@ -80,6 +85,20 @@ func Summary(w io.Writer, rep *sdk.Report) error {
 		fmt.Fprint(w, " (SYNTHETIC)")
 	}
 	fmt.Fprintf(w, "\nextraction: %d rule, %d judge, %d unresolved\n", rep.Rule, rep.Judged, rep.Unresolved)
+	if rep.Postprocess != "" {
+		fmt.Fprintf(w, "response post-processing: %s\n", rep.Postprocess)
+	}
+	if len(rep.Quirks) > 0 {
+		names := make([]string, 0, len(rep.Quirks))
+		for q := range rep.Quirks {
+			names = append(names, q)
+		}
+		sort.Strings(names)
+		for i, q := range names {
+			names[i] = fmt.Sprintf("%s %d", q, rep.Quirks[q])
+		}
+		fmt.Fprintf(w, "reproduced quirks: %s\n", strings.Join(names, ", "))
+	}
 	if rep.Truncated > 0 && len(rep.Items) > 0 {
 		fmt.Fprintf(w, "truncated at the token limit: %d of %d (%.1f%%)\n", rep.Truncated, len(rep.Items), 100*float64(rep.Truncated)/float64(len(rep.Items)))
 	}
@@ -87,7 +106,8 @@ func Summary(w io.Writer, rep *sdk.Report) error {
 	for _, m := range rep.Metrics {
 		name := m.Name
 		if m.Name == rep.Primary {
-			name += "  (leaderboard)"
+			// The headline number of the profile in use.
+			name += "  (" + rep.Profile + ")"
 		}
 		rows = append(rows, []string{name, fmt.Sprintf("%.2f", m.Value)})
 	}
