@@ -100,6 +100,9 @@ func (h *Host) Launch(ctx context.Context, spec Spec) (*Plugin, error) {
 	// The host's environment first, so the spec's entries win.
 	cmd.Env = append(os.Environ(), spec.Env...)
 	setDeathSignal(cmd)
+	// Wait returns this long after the plugin exits even if something it
+	// started still holds its stdout or stderr.
+	cmd.WaitDelay = 2 * time.Second
 
 	t := newTail(h.opts.TailLines)
 	logger := hclog.NewInterceptLogger(&hclog.LoggerOptions{Name: spec.Name, Output: io.Discard, Level: hclog.Trace})
@@ -141,28 +144,32 @@ func (h *Host) Launch(ctx context.Context, spec Spec) (*Plugin, error) {
 
 	rpc, err := client.Client()
 	if err != nil {
+		// The plugin did not start (it hung, or exited): end its whole
+		// process group first, or a wrapper's child that holds its stdout
+		// makes client.Kill wait forever.
+		killGroup(cmd)
 		client.Kill()
 		return nil, p.startError(path, err)
 	}
 	raw, err := rpc.Dispense(spec.Kind)
 	if err != nil {
-		client.Kill()
+		p.kill()
 		return nil, fmt.Errorf("plugin %s: it does not serve kind %q: %w", spec.Name, spec.Kind, err)
 	}
 	remote, ok := raw.(*sdk.Remote)
 	if !ok {
-		client.Kill()
+		p.kill()
 		return nil, fmt.Errorf("plugin %s: unexpected client type %T", spec.Name, raw)
 	}
 	remote.WrapErr = p.wrapErr
 	remote.Name = spec.Name
 	p.remote = remote
 	if err := ctx.Err(); err != nil {
-		client.Kill()
+		p.kill()
 		return nil, err
 	}
 	if err := p.validate(ctx); err != nil {
-		client.Kill()
+		p.kill()
 		return nil, err
 	}
 	return p, nil
@@ -303,7 +310,31 @@ func (p *Plugin) PID() int {
 func (p *Plugin) Exited() bool { return p.client.Exited() }
 
 // Kill stops the plugin: a graceful shutdown over gRPC, then SIGKILL after 2s.
-func (p *Plugin) Kill() { p.client.Kill() }
+func (p *Plugin) Kill() { p.kill() }
+
+// killGrace is how long kill lets go-plugin's graceful Kill run before the
+// plugin's process group is killed.
+const killGrace = 3 * time.Second
+
+// kill ends the plugin and everything it started. go-plugin's Kill asks
+// for a graceful exit, then kills the plugin process; it then waits for the
+// plugin's stdout to close, which a grandchild can hold open forever. So the
+// process group is killed when Kill is not done after killGrace, and in any
+// case once it is, so no child of the plugin outlives it.
+func (p *Plugin) kill() {
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		p.client.Kill()
+	}()
+	select {
+	case <-done:
+	case <-time.After(killGrace):
+		killGroup(p.cmd)
+		<-done
+	}
+	killGroup(p.cmd)
+}
 
 // Close ends every plugin this host started, in parallel, and waits for them.
 // Launch fails after Close.
@@ -318,7 +349,7 @@ func (h *Host) Close() {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			p.client.Kill()
+			p.kill()
 		}()
 	}
 	wg.Wait()
