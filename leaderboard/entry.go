@@ -10,6 +10,12 @@ const (
 	KindAblation = "ablation"
 )
 
+// Types returns the accepted Entry.Type values: how the model was trained, as
+// the leaderboard's type filter groups them. base is a released model with
+// no R1-style training of its own; API is a closed model reached through an
+// API.
+func Types() []string { return []string{"base", "SFT", "RL", "SFT+RL", "API"} }
+
 // Values of Entry.Profile: the scoring profile the numbers correspond to.
 // leaderboard reproduces VLMEvalKit, as the Open LMM Reasoning Leaderboard
 // and the paper score; official follows each benchmark's own repository.
@@ -29,7 +35,9 @@ type Entry struct {
 	Model        string `yaml:"model"`
 	Organisation string `yaml:"organisation"`
 	Kind         string `yaml:"kind"`
-	Scale        string `yaml:"scale"`
+	// Type is one of Types(); empty when the source does not say.
+	Type  string `yaml:"type,omitempty"`
+	Scale string `yaml:"scale"`
 	// Params is the parameter count as printed (e.g. "3.75B"); empty when
 	// the source does not print one.
 	Params        string `yaml:"params,omitempty"`

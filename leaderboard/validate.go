@@ -60,6 +60,9 @@ func validate(f *parsed) []Problem {
 	v.text("method", e.Method)
 	v.oneOf("kind", e.Kind, []string{KindModel, KindAblation})
 	v.oneOf("scale", e.Scale, Scales())
+	if e.Type != "" {
+		v.oneOf("type", e.Type, Types())
+	}
 	v.oneOf("profile", e.Profile, []string{ProfileLeaderboard, ProfileOfficial})
 	if e.Params != "" && !paramsRe.MatchString(e.Params) {
 		v.add("params", fmt.Sprintf("%q is not a parameter count; write it as printed, such as 3.75B", e.Params))
