@@ -85,7 +85,7 @@ func (s *Server) cachedRanking(c *gin.Context, kind string, fn func(q store.Quer
 		c.Data(http.StatusOK, v.ctype, v.body)
 		return
 	}
-	page, err := s.st.List(c, q)
+	page, err := s.st.List(c.Request.Context(), q)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -131,7 +131,7 @@ func (s *Server) apiCSV(c *gin.Context) {
 	head = append(head, store.Benchmarks...)
 	w.Write(append(head, "average", "complete"))
 	for {
-		page, err := s.st.List(c, q)
+		page, err := s.st.List(c.Request.Context(), q)
 		if err != nil {
 			s.fail(c, err)
 			return
@@ -184,7 +184,7 @@ func paramsText(p float64) string {
 }
 
 func (s *Server) apiEntry(c *gin.Context) {
-	e, err := s.st.Entry(c, c.Param("id"))
+	e, err := s.st.Entry(c.Request.Context(), c.Param("id"))
 	if err == nil && e.Hidden {
 		err = fmt.Errorf("entry %q: %w", e.ID, store.ErrNotFound)
 	}
@@ -235,7 +235,7 @@ func isBenchmark(name string) bool {
 }
 
 func (s *Server) visibleEntry(c *gin.Context, id string) (store.Entry, error) {
-	e, err := s.st.Entry(c, id)
+	e, err := s.st.Entry(c.Request.Context(), id)
 	if err == nil && e.Hidden {
 		err = fmt.Errorf("entry %q: %w", id, store.ErrNotFound)
 	}
@@ -252,7 +252,7 @@ func (s *Server) apiItems(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	page, err := s.st.Items(c, c.Param("id"), q)
+	page, err := s.st.Items(c.Request.Context(), c.Param("id"), q)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -287,7 +287,7 @@ func (s *Server) apiCompare(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	page, err := s.st.Compare(c, a, b, bench, isTrue(v.Get("differ")), offset, limit)
+	page, err := s.st.Compare(c.Request.Context(), a, b, bench, isTrue(v.Get("differ")), offset, limit)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -307,7 +307,7 @@ func (s *Server) apiSubmissions(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	page, err := s.st.Submissions(c, offset, limit)
+	page, err := s.st.Submissions(c.Request.Context(), offset, limit)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -316,7 +316,7 @@ func (s *Server) apiSubmissions(c *gin.Context) {
 }
 
 func (s *Server) apiSubmission(c *gin.Context) {
-	sub, err := s.st.Submission(c, c.Param("id"))
+	sub, err := s.st.Submission(c.Request.Context(), c.Param("id"))
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -359,7 +359,7 @@ func (s *Server) apiSubmit(c *gin.Context) {
 		return
 	}
 	meta, _ := json.Marshal(gin.H{"token": tok.Name})
-	sub, err := s.st.AddSubmission(c, store.Submission{TokenID: tok.ID, Model: u.Model.Name, Digest: submission.Digest(u), Meta: string(meta), Payload: string(data)})
+	sub, err := s.st.AddSubmission(c.Request.Context(), store.Submission{TokenID: tok.ID, Model: u.Model.Name, Digest: submission.Digest(u), Meta: string(meta), Payload: string(data)})
 	if err != nil {
 		if errors.Is(err, store.ErrDuplicate) {
 			s.metrics.rejected.WithLabelValues("duplicate").Inc()
@@ -383,7 +383,7 @@ func (s *Server) apiHide(c *gin.Context) {
 		s.fail(c, badRequest{"hidden", `send {"hidden": true} or {"hidden": false}`})
 		return
 	}
-	if err := s.st.SetHidden(c, c.Param("id"), *body.Hidden); err != nil {
+	if err := s.st.SetHidden(c.Request.Context(), c.Param("id"), *body.Hidden); err != nil {
 		s.fail(c, err)
 		return
 	}
@@ -399,7 +399,7 @@ func (s *Server) apiFlag(c *gin.Context) {
 		s.fail(c, badRequest{"flag", `send {"flag": "why"} (at most 500 bytes; "" clears it)`})
 		return
 	}
-	if err := s.st.SetFlag(c, c.Param("id"), *body.Flag); err != nil {
+	if err := s.st.SetFlag(c.Request.Context(), c.Param("id"), *body.Flag); err != nil {
 		s.fail(c, err)
 		return
 	}
@@ -408,14 +408,14 @@ func (s *Server) apiFlag(c *gin.Context) {
 }
 
 func (s *Server) apiRerun(c *gin.Context) {
-	if err := s.st.Retry(c, c.Param("id")); err != nil {
+	if err := s.st.Retry(c.Request.Context(), c.Param("id")); err != nil {
 		s.fail(c, err)
 		return
 	}
 	if s.opts.Queue != nil {
 		s.opts.Queue.Wake()
 	}
-	sub, err := s.st.Submission(c, c.Param("id"))
+	sub, err := s.st.Submission(c.Request.Context(), c.Param("id"))
 	if err != nil {
 		s.fail(c, err)
 		return

@@ -218,7 +218,7 @@ func highlight(bench, metric string) bool {
 
 // compareChoices lists entries with items, to compare this one against.
 func compareChoices(c *gin.Context, s *Server, self string) []store.Row {
-	page, err := s.st.List(c, store.Query{VerifiedOnly: true, Limit: 100})
+	page, err := s.st.List(c.Request.Context(), store.Query{VerifiedOnly: true, Limit: 100})
 	if err != nil {
 		return nil
 	}
@@ -282,7 +282,7 @@ func (s *Server) pageItems(c *gin.Context) {
 	if q.Benchmark == "" && len(e.Detail.Benchmarks) > 0 {
 		q.Benchmark = e.Detail.Benchmarks[0].Name
 	}
-	page, err := s.st.Items(c, e.ID, q)
+	page, err := s.st.Items(c.Request.Context(), e.ID, q)
 	if err != nil {
 		s.pageErr(c, err)
 		return
@@ -323,7 +323,7 @@ func (s *Server) pageCompare(c *gin.Context) {
 		return
 	}
 	differ := v.Get("differ") != "0"
-	page, err := s.st.Compare(c, a, b, bench, differ, offset, 50)
+	page, err := s.st.Compare(c.Request.Context(), a, b, bench, differ, offset, 50)
 	if err != nil {
 		s.pageErr(c, err)
 		return
@@ -360,7 +360,7 @@ func (s *Server) pageSubmissions(c *gin.Context) {
 		s.pageErr(c, err)
 		return
 	}
-	page, err := s.st.Submissions(c, offset, 50)
+	page, err := s.st.Submissions(c.Request.Context(), offset, 50)
 	if err != nil {
 		s.pageErr(c, err)
 		return

@@ -101,7 +101,6 @@ func (s *Server) Changed() { s.cache.clear() }
 func (s *Server) Handler() http.Handler {
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
-	r.ContextWithFallback = true
 	r.Use(s.recoverJSON, securityHeaders, s.metrics.middleware)
 	r.HandleMethodNotAllowed = true
 	r.NoRoute(func(c *gin.Context) { s.notFound(c, "no such page") })
@@ -134,7 +133,7 @@ func (s *Server) Handler() http.Handler {
 }
 
 func (s *Server) healthz(c *gin.Context) {
-	ctx, cancel := context.WithTimeout(c, 2*time.Second)
+	ctx, cancel := context.WithTimeout(c.Request.Context(), 2*time.Second)
 	defer cancel()
 	if err := s.st.Ping(ctx); err != nil {
 		c.JSON(http.StatusServiceUnavailable, gin.H{"status": "unavailable", "error": "store: " + err.Error()})
@@ -195,7 +194,7 @@ func (s *Server) auth(admin bool) gin.HandlerFunc {
 			c.AbortWithStatusJSON(http.StatusUnauthorized, gin.H{"error": "missing token: send Authorization: Bearer TOKEN (harness submit --token)"})
 			return
 		}
-		t, err := s.st.Token(c, secret)
+		t, err := s.st.Token(c.Request.Context(), secret)
 		if err != nil {
 			status, msg := http.StatusUnauthorized, "unknown or revoked token"
 			if !errors.Is(err, store.ErrNotFound) {
