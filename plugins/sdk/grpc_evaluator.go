@@ -19,6 +19,9 @@ import (
 const (
 	batchItems = 512
 	batchBytes = 2 << 20
+	// maxResponseBytes is the largest response one Submit can carry, with
+	// room for the message's other fields.
+	maxResponseBytes = MaxMessageBytes - 64<<10
 )
 
 type evaluatorServer struct {
@@ -280,13 +283,17 @@ func (d *RemoteDataset) Items() []Item { return d.items }
 func (d *RemoteDataset) Score(ctx context.Context, responses []Response, answers []JudgeAnswer) (*ScoreResult, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	// Responses go in Submit calls of at most batchItems responses and
+	// about batchBytes each (the protocol's Submit*), so no total size of a
+	// benchmark's responses meets the per-message limit.
 	var batch []*pb.Response
+	size := 0
 	flush := func() error {
 		if len(batch) == 0 {
 			return nil
 		}
 		_, err := d.c.c.Submit(ctx, &pb.SubmitRequest{Session: d.session, Responses: batch})
-		batch = batch[:0]
+		batch, size = batch[:0], 0
 		return d.c.r.wrap(err)
 	}
 	for _, r := range responses {
@@ -294,7 +301,21 @@ func (d *RemoteDataset) Score(ctx context.Context, responses []Response, answers
 			continue
 		}
 		d.sent[r.ItemID] = true
-		batch = append(batch, &pb.Response{ItemId: r.ItemID, Text: r.Text, Failed: r.Failed, Error: r.Error})
+		m := &pb.Response{ItemId: r.ItemID, Text: r.Text, Failed: r.Failed, Error: r.Error}
+		n := proto.Size(m)
+		if n > maxResponseBytes {
+			// One response that no message can carry: the item is scored
+			// as failed, with the reason, rather than failing the benchmark.
+			m = &pb.Response{ItemId: r.ItemID, Failed: true, Error: fmt.Sprintf("the response is %d bytes, more than the %d bytes one message to the evaluator carries; not scored", len(r.Text), maxResponseBytes)}
+			n = proto.Size(m)
+		}
+		if size+n > batchBytes && len(batch) > 0 {
+			if err := flush(); err != nil {
+				return nil, err
+			}
+		}
+		batch = append(batch, m)
+		size += n
 		if len(batch) >= batchItems {
 			if err := flush(); err != nil {
 				return nil, err
