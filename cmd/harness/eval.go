@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -37,7 +38,7 @@ type evalFlags struct {
 	stop                               []string
 	concurrency, maxRetries, maxFails  int
 	rps                                float64
-	timeout, backoff                   time.Duration
+	timeout, backoff, heartbeat        time.Duration
 	judge                              judgeFlags
 	judgeConcurrency                   int
 }
@@ -93,6 +94,7 @@ scored, 1 otherwise (the reports say which items failed and why).`,
 	fl.DurationVar(&f.backoff, "backoff", time.Second, "first wait before a retry; it doubles per retry, up to a minute, jittered")
 	fl.IntVar(&f.maxRetries, "max-retries", 5, "retries of a failed request (backoff with jitter, Retry-After honoured)")
 	fl.IntVar(&f.maxFails, "max-consecutive-failures", 20, "stop the run after this many requests in a row failed")
+	fl.DurationVar(&f.heartbeat, "heartbeat", 30*time.Second, "while requests have waited this long, say every so often how many are in flight and the oldest's age (0: never)")
 	f.judge.register(cmd)
 	fl.Lookup("judge").Usage = `judge model; default: the config's judge, else gpt-4o-mini-2024-07-18 when $OPENAI_API_KEY or --judge-endpoint is set; "none": no judge (items that need one score wrong as unresolved)`
 	fl.IntVar(&f.judgeConcurrency, "judge-concurrency", 16, "judge requests in flight")
@@ -150,6 +152,7 @@ func runEval(cmd *cobra.Command, g *globals, f *evalFlags) error {
 		return fmt.Errorf("model %s: %w", m.Model, err)
 	}
 	defer client.Close()
+	defer heartbeat(stderr, f.heartbeat, client)()
 
 	res := &suite.Result{
 		Harness: version.Version, Command: os.Args, Started: time.Now().UTC(), Cache: p.cache,
@@ -528,4 +531,32 @@ func printEval(cmd *cobra.Command, res *suite.Result, compare *leaderboard.Entry
 		return printCompare(out, header, rows, res, compare)
 	}
 	return report.Table(out, header, rows)
+}
+
+// heartbeat prints, every interval while some request has waited that long,
+// how many requests wait on the model server and for how long the oldest
+// has: a hung server is otherwise silent until the timeouts come. The func
+// it returns stops it.
+func heartbeat(w io.Writer, interval time.Duration, c *openai.Client) func() {
+	if interval <= 0 {
+		return func() {}
+	}
+	done := make(chan struct{})
+	stopped := make(chan struct{})
+	go func() {
+		defer close(stopped)
+		t := time.NewTicker(interval)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+				if n, oldest := c.InFlight(); n > 0 && oldest >= interval {
+					fmt.Fprintf(w, "harness: waiting for %s: %d request(s) in flight, the oldest for %s\n", c.Endpoint(), n, oldest.Truncate(100*time.Millisecond))
+				}
+			}
+		}
+	}()
+	return func() { close(done); <-stopped }
 }

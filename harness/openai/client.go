@@ -52,6 +52,9 @@ type Client struct {
 
 	mu          sync.Mutex
 	consecutive int // failed requests in a row
+	timeouts    int // attempts in a row that got no answer within Timeout
+	inFlight    map[uint64]time.Time
+	nextID      uint64
 
 	usage usageCounters
 }
@@ -116,6 +119,9 @@ func New(cfg Config) (*Client, error) {
 	if cfg.MaxConsecutiveFailures == 0 {
 		cfg.MaxConsecutiveFailures = defaultMaxConsecutiveFailures
 	}
+	if cfg.MaxConsecutiveTimeouts == 0 {
+		cfg.MaxConsecutiveTimeouts = max(cfg.Concurrency, 2)
+	}
 	c := &Client{
 		cfg:       cfg,
 		endpoint:  strings.TrimRight(cfg.BaseURL, "/") + "/chat/completions",
@@ -125,6 +131,7 @@ func New(cfg Config) (*Client, error) {
 		slots:     make(chan struct{}, cfg.Concurrency),
 		scaling:   make(chan struct{}, runtime.GOMAXPROCS(0)),
 		log:       cfg.Logger,
+		inFlight:  map[uint64]time.Time{},
 	}
 	if c.http == nil {
 		c.http, c.ownHTTP = newHTTPClient(cfg.Concurrency), true
@@ -202,6 +209,15 @@ func (c *Client) call(ctx context.Context, body []byte) (*chatResponse, error) {
 		if !errors.As(err, &ce) {
 			ce = &callError{msg: err.Error()}
 		}
+		if ce.timeout && c.timedOut() {
+			// Every slot waited a whole Timeout for nothing, with no answer
+			// in between: the server is hung. Retrying each request would
+			// keep the run silent for Timeout × retries × requests.
+			c.halt(fmt.Errorf("%w: %s gave no answer within %s to %d attempts in a row (no answer in between): the server accepts connections but does not answer; check it, or raise --timeout if answers really take that long", ErrStopped, c.endpoint, c.cfg.Timeout, c.cfg.MaxConsecutiveTimeouts))
+			c.failed(err, false)
+			<-c.slots
+			return nil, err
+		}
 		if !ce.retryable || attempt >= c.cfg.MaxRetries {
 			if attempt > 0 {
 				err = fmt.Errorf("%w (after %d attempts)", err, attempt+1)
@@ -249,6 +265,7 @@ func (c *Client) acquire(ctx context.Context) error {
 // once makes a single HTTP attempt.
 func (c *Client) once(ctx context.Context, body []byte) (*chatResponse, error) {
 	c.usage.requests.Add(1)
+	defer c.track()()
 	actx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(actx, http.MethodPost, c.endpoint, bytes.NewReader(body))
@@ -291,7 +308,7 @@ func (c *Client) transportError(ctx, actx context.Context, err error) error {
 		return stopReason(ctx)
 	}
 	if errors.Is(actx.Err(), context.DeadlineExceeded) {
-		return &callError{msg: fmt.Sprintf("no answer from %s within %s", c.endpoint, c.cfg.Timeout), retryable: true}
+		return &callError{msg: fmt.Sprintf("no answer from %s within %s", c.endpoint, c.cfg.Timeout), retryable: true, timeout: true}
 	}
 	return &callError{msg: fmt.Sprintf("request to %s: %v", c.endpoint, unwrapURLError(err)), retryable: true}
 }
@@ -306,9 +323,48 @@ func unwrapURLError(err error) error {
 
 func (c *Client) succeeded() {
 	c.mu.Lock()
-	c.consecutive = 0
+	c.consecutive, c.timeouts = 0, 0
 	c.mu.Unlock()
 }
+
+// timedOut counts an attempt that got no answer within Timeout and reports
+// whether MaxConsecutiveTimeouts of them came in a row.
+func (c *Client) timedOut() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.timeouts++
+	return c.cfg.MaxConsecutiveTimeouts > 0 && c.timeouts >= c.cfg.MaxConsecutiveTimeouts
+}
+
+// track records an HTTP attempt in flight; the func it returns ends it.
+func (c *Client) track() func() {
+	c.mu.Lock()
+	id := c.nextID
+	c.nextID++
+	c.inFlight[id] = time.Now()
+	c.mu.Unlock()
+	return func() {
+		c.mu.Lock()
+		delete(c.inFlight, id)
+		c.mu.Unlock()
+	}
+}
+
+// InFlight reports how many HTTP requests are waiting for the server and
+// how long the oldest has waited: what a heartbeat prints while the server
+// is slow to answer.
+func (c *Client) InFlight() (n int, oldest time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	now := time.Now()
+	for _, t := range c.inFlight {
+		oldest = max(oldest, now.Sub(t))
+	}
+	return len(c.inFlight), oldest
+}
+
+// Endpoint is the URL requests go to.
+func (c *Client) Endpoint() string { return c.endpoint }
 
 // failed counts a request that failed for good; enough of them in a row, or
 // one that no request of this run can avoid, stops the client.

@@ -75,6 +75,12 @@ type Config struct {
 	// MaxConsecutiveFailures stops the whole run when this many requests in a
 	// row fail after their retries (default 20; negative: never stop).
 	MaxConsecutiveFailures int
+	// MaxConsecutiveTimeouts stops the run when this many attempts in a row
+	// got no answer within Timeout, none answered in between: a hung server
+	// then stops the run after about one Timeout instead of Timeout ×
+	// retries × MaxConsecutiveFailures / Concurrency (default: Concurrency,
+	// at least 2; negative: never).
+	MaxConsecutiveTimeouts int
 
 	// HTTPClient replaces the default client (whose transport keeps
 	// Concurrency idle connections to the server).

@@ -17,6 +17,7 @@ type callError struct {
 	msg        string
 	retryable  bool
 	fatal      bool          // the run cannot go on (bad key, unknown model)
+	timeout    bool          // no answer within Config.Timeout
 	retryAfter time.Duration // what the server asked for; valid when hasWait
 	hasWait    bool
 }
