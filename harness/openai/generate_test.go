@@ -148,6 +148,9 @@ func TestGenerateFaults(t *testing.T) {
 			cfg := testConfig(srv)
 			cfg.Timeout = 100 * time.Millisecond
 			cfg.Concurrency = 3
+			// Retries of each fault, not the hung-server stop (see
+			// TestHungServerGivesUpWithinATimeout).
+			cfg.MaxConsecutiveTimeouts = -1
 			c := newTestClient(t, cfg)
 			prompts := textPrompts(items)
 			got, err := collect(t, c, context.Background(), prompts, sdk.GenerateParams{})
@@ -171,6 +174,7 @@ func TestGenerateFaults(t *testing.T) {
 			cfg.Timeout = 50 * time.Millisecond
 			cfg.MaxRetries = 1
 			cfg.Concurrency = 3
+			cfg.MaxConsecutiveTimeouts = -1
 			c := newTestClient(t, cfg)
 			prompts := textPrompts(items)
 			got, err := collect(t, c, context.Background(), prompts, sdk.GenerateParams{})
