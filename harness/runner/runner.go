@@ -79,14 +79,15 @@ func (r *Runner) status(format string, args ...any) {
 func (r *Runner) Run(ctx context.Context) (*Result, error) {
 	cfg := r.Config
 	start := time.Now()
+	id, dir, err := newRunDir(filepath.Join(cfg.RunDir, "runs"), start)
+	if err != nil {
+		return nil, err
+	}
 	res := &Result{
-		ID: start.UTC().Format("20060102-150405"), Harness: version.Version, Revision: version.Revision(),
+		ID: id, Harness: version.Version, Revision: version.Revision(),
 		ConfigFile: cfg.File, Started: start.UTC(),
 	}
-	res.Dir = filepath.Join(cfg.RunDir, "runs", res.ID)
-	if err := os.MkdirAll(res.Dir, 0o755); err != nil {
-		return nil, fmt.Errorf("create run folder: %w", err)
-	}
+	res.Dir = dir
 
 	data, err := r.prepareData(ctx)
 	if err != nil {
