@@ -29,16 +29,3 @@ func officialEqual(gold, answer string) bool {
 	ok, _ := mathexpr.EqualExpr(eg, ea, mathexpr.MathVOfficial())
 	return ok
 }
-
-// vlmevalkitEqual is VLMEvalKit's is_equal (vlmeval/dataset/utils/mathv.py):
-// lower-cased, stripped strings equal, else values within 1e-6. Upstream
-// first tries Python's eval on both strings (where "^" is XOR) and then
-// latex2sympy; mathexpr parses both as math instead.
-func vlmevalkitEqual(answer, gold string) bool {
-	a, g := strings.TrimSpace(strings.ToLower(answer)), strings.TrimSpace(strings.ToLower(gold))
-	if a == g {
-		return true
-	}
-	ok, _ := mathexpr.Equal(g, a, mathexpr.VLMEvalKit())
-	return ok
-}

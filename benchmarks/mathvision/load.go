@@ -10,7 +10,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 
 	"github.com/vlmlab/harness/benchmarks/bench"
@@ -166,13 +165,17 @@ func Load(ctx context.Context, req sdk.LoadRequest) (*Dataset, error) {
 		return nil, fmt.Errorf("mathvision: %w", err)
 	}
 	req.Options = rest
-	if len(req.Options) > 0 {
-		keys := make([]string, 0, len(req.Options))
-		for k := range req.Options {
-			keys = append(keys, k)
+	var rev revision
+	for k, v := range req.Options {
+		if k != OptionVLMEvalKit {
+			return nil, fmt.Errorf("mathvision: unknown option %q; it takes %s and %s", k, OptionVLMEvalKit, postprocess.Option)
 		}
-		sort.Strings(keys)
-		return nil, fmt.Errorf("mathvision: unknown options %v; it takes none", keys)
+		if profile == sdk.ProfileOfficial {
+			return nil, fmt.Errorf("mathvision: option %s chooses the leaderboard profile's VLMEvalKit revision; the official profile follows MATH-V", k)
+		}
+		if rev, err = parseRevision(v); err != nil {
+			return nil, fmt.Errorf("mathvision: %w", err)
+		}
 	}
 	file, tsv, err := locate(req.Path)
 	if err != nil {
@@ -207,6 +210,7 @@ func Load(ctx context.Context, req sdk.LoadRequest) (*Dataset, error) {
 		profile:  profile,
 		judge:    req.Judge,
 		post:     post,
+		rev:      rev,
 		problems: problems,
 		index:    make(map[string]int, len(problems)),
 	}

@@ -46,6 +46,7 @@ type Dataset struct {
 	profile  string
 	judge    string
 	post     postprocess.Step // response post-processing applied before scoring
+	rev      revision         // VLMEvalKit revision of the leaderboard profile
 	problems []Problem
 	items    []sdk.Item
 	index    map[string]int

@@ -43,8 +43,13 @@ func (d *Dataset) scoreItem(rounds *bench.Rounds, p *Problem, r sdk.Response, ha
 		res.Path, res.Hit = sdk.PathRule, OfficialHit(p, res.Extracted)
 		return res
 	}
-	if v, ok := Prefetch(p, text); ok {
-		res.Extracted, res.Path, res.Hit = v, sdk.PathRule, LeaderboardHit(p, v)
+	if v, ok, q := d.Prefetch(p, text); ok {
+		res.Extracted, res.Path = v, sdk.PathRule
+		var hq string
+		res.Hit, hq = d.LeaderboardHit(p, v)
+		if q = cmpOr(q, hq); q != "" {
+			res.Path, res.Quirk = sdk.PathQuirk, q
+		}
 		return res
 	}
 	out := rounds.Ask(p.ID, stageExtract, bench.VLMEvalKitRetries,
@@ -54,11 +59,16 @@ func (d *Dataset) scoreItem(rounds *bench.Rounds, p *Problem, r sdk.Response, ha
 	case out.Waiting:
 		res.Reason = "waiting for the judge"
 	case out.NoJudge:
-		res.Reason = "rules found no answer and no judge is configured"
+		res.Path, res.Reason = sdk.PathNoJudge, "rules found no answer and no judge is configured"
 	case !out.OK:
-		res.Reason = fmt.Sprintf("judge gave no usable answer in %d attempts (last: %q)", out.Attempts, bench.Clip(out.Last))
+		res.Path, res.Reason = sdk.PathJudgeFailed, fmt.Sprintf("judge gave no usable answer in %d attempts (last: %q)", out.Attempts, bench.Clip(out.Last))
 	default:
-		res.Extracted, res.Path, res.Hit = out.Value, sdk.PathJudge, LeaderboardHit(p, out.Value)
+		res.Extracted, res.Path = out.Value, sdk.PathJudge
+		var q string
+		res.Hit, q = d.LeaderboardHit(p, out.Value)
+		if q != "" {
+			res.Quirk = q
+		}
 	}
 	return res
 }
@@ -90,9 +100,17 @@ func (d *Dataset) ScoreExtractions(extractions map[string]string) (*sdk.Report, 
 		case d.profile == sdk.ProfileOfficial:
 			res.Hit = OfficialHit(p, ext)
 		default:
-			res.Hit = LeaderboardHit(p, ext)
+			res.Hit, res.Quirk = d.LeaderboardHit(p, ext)
 		}
 		results[i] = res
 	}
 	return d.report(results), nil
+}
+
+// cmpOr is the first non-empty string.
+func cmpOr(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
 }

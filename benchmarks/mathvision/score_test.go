@@ -84,9 +84,30 @@ func TestLeaderboardRules(t *testing.T) {
 		want:     map[string]want{"2": {"A", sdk.PathJudge, true}},
 	}, {
 		name:     "whole prediction equal to the answer is prefetched",
-		response: map[string]string{"1": "60", "20": "25/7", "59": "c", "30": "(3, -4)"},
+		response: map[string]string{"1": "60", "20": "25/7", "59": "c"},
 		want: map[string]want{"1": {"60", sdk.PathRule, true}, "20": {"25/7", sdk.PathRule, true},
-			"59": {"c", sdk.PathRule, true}, "30": {"(3, -4)", sdk.PathRule, true}},
+			"59": {"c", sdk.PathRule, true}},
+	}, {
+		// Issue 10 item 9: a tuple is a list in sympy and a tuple in
+		// Python, neither subtracts, so only the exact text is equal.
+		name:     "tuples are compared as text only",
+		response: map[string]string{"30": "(3, -4)"},
+		script:   map[string][]string{"30": {"(3,-4)"}},
+		want:     map[string]want{"30": {"(3,-4)", sdk.PathJudge, true}},
+	}, {
+		// Units, degree marks, full-width digits, \sqrt and \pi do not
+		// evaluate upstream: the judge decides.
+		name:     "what is_equal cannot evaluate goes to the judge",
+		response: map[string]string{"1": "60°", "21": "\\sqrt{2}", "20": "\\frac{25}{7} cm"},
+		script:   map[string][]string{"1": {"60°"}, "21": {"\\sqrt{2}"}, "20": {"25/7"}},
+		want: map[string]want{"1": {"60°", sdk.PathJudge, false}, "21": {"\\sqrt{2}", sdk.PathJudge, false},
+			"20": {"25/7", sdk.PathJudge, true}},
+	}, {
+		// Python's eval runs first: the answer "a" is is_equal's local
+		// variable a (the gold's value), and 6_0 is the literal 60.
+		name:     "python eval quirks decide",
+		response: map[string]string{"1": "A", "21": "1_41/100"},
+		want:     map[string]want{"1": {"A", sdk.PathQuirk, true}, "21": {"1_41/100", sdk.PathQuirk, true}},
 	}, {
 		name:     "a sentence goes to the judge",
 		response: map[string]string{"1": "The answer is 60."},
@@ -106,11 +127,14 @@ func TestLeaderboardRules(t *testing.T) {
 		name:     "five failed attempts leave the item unresolved",
 		response: map[string]string{"1": "sixty"},
 		script:   map[string][]string{"1": {"!error", "!error", "!error", "!error", "!error"}},
-		want:     map[string]want{"1": {"", sdk.PathUnresolved, false}},
+		want:     map[string]want{"1": {"", sdk.PathJudgeFailed, false}},
 	}, {
-		name:     "cut off while thinking: no answer, no judge call",
+		// VLAA-Thinker's post-processing passes a reply with no answer
+		// block whole, so the judge reads it.
+		name:     "cut off while thinking: the judge reads it whole",
 		response: map[string]string{"1": "<think>90 - 80 = 10, so"},
-		want:     map[string]want{"1": {"", sdk.PathUnresolved, false}},
+		script:   map[string][]string{"1": {"10"}},
+		want:     map[string]want{"1": {"10", sdk.PathJudge, false}},
 	}}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -98,6 +98,13 @@ func sympyValue(s string) (*mathexpr.Expr, bool) {
 	if strings.TrimSpace(s) == "" || badEscape(s) || braceless.MatchString(s) {
 		return nil, false
 	}
+	return gatedValue(s, sympyCommands, true)
+}
+
+// gatedValue parses s when every LaTeX command in it is one of commands and
+// no letter (a sympy symbol), unit, degree mark or relation is left; tuples
+// count only when allowed and bracketed at both ends.
+func gatedValue(s string, commands map[string]bool, tuples bool) (*mathexpr.Expr, bool) {
 	s = percentNumber.ReplaceAllStringFunc(s, func(m string) string {
 		return `\frac{` + strings.ReplaceAll(strings.TrimSuffix(m, `\%`), ",", "") + `}{100}`
 	})
@@ -108,7 +115,7 @@ func sympyValue(s string) (*mathexpr.Expr, bool) {
 	rest := latexCommand.ReplaceAllStringFunc(s, func(cmd string) string {
 		name := cmd[1:]
 		switch {
-		case sympyCommands[name]:
+		case commands[name]:
 			return " "
 		case name == "infty":
 			infty = true
@@ -135,7 +142,7 @@ func sympyValue(s string) (*mathexpr.Expr, bool) {
 		}
 	case mathexpr.Tuple:
 		t := strings.TrimSpace(s)
-		if !(strings.HasPrefix(t, "(") && strings.HasSuffix(t, ")") || strings.HasPrefix(t, "[") && strings.HasSuffix(t, "]")) {
+		if !tuples || !(strings.HasPrefix(t, "(") && strings.HasSuffix(t, ")") || strings.HasPrefix(t, "[") && strings.HasSuffix(t, "]")) {
 			return nil, false // eval_tuple needs the brackets at both ends
 		}
 	default:

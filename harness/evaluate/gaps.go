@@ -42,7 +42,7 @@ func FindGaps(items []sdk.Item, responses []sdk.Response, rep *sdk.Report) Gaps 
 		return g
 	}
 	for _, it := range rep.Items {
-		if it.Path == sdk.PathUnresolved && !missing[it.ID] {
+		if sdk.IsUnresolved(it.Path) && !missing[it.ID] {
 			g.Unresolved++
 		}
 	}

@@ -25,6 +25,12 @@ const (
 	PathQuirk = "quirk"
 )
 
+// IsUnresolved reports whether an extraction path left the item without an
+// answer (unresolved, no-judge or judge-failed).
+func IsUnresolved(path string) bool {
+	return path == PathUnresolved || path == PathNoJudge || path == PathJudgeFailed
+}
+
 // Image is one image of a prompt. Exactly one of Path and Data is set: official
 // files point at image files, VLMEvalKit TSVs carry the bytes inline.
 type Image struct {
