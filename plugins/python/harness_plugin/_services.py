@@ -173,6 +173,12 @@ class TrainerService:
             if gen is not None:
                 gen.close()
             _abort(context, e, Internal, what)
+        finally:
+            # Also when gRPC stops iterating this handler because the host
+            # cancelled: the plugin's generator is closed (its finally blocks
+            # run) at once, not whenever it is garbage-collected.
+            if gen is not None:
+                gen.close()
         if checkpoint is None:
             context.abort(grpc.StatusCode.INTERNAL, f"{what}: the trainer returned no checkpoint "
                                                     "(yield or return the one write_checkpoint gives)")
