@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -59,7 +60,9 @@ func newFetchCmd() *cobra.Command {
 		Long: `Download each benchmark's VLMEvalKit TSV (what the Open LMM Reasoning
 Leaderboard scores) into DIR under VLMEvalKit's file name, checked against
 VLMEvalKit's MD5. An interrupted download continues from DIR/FILE.part on the
-next run; a file whose checksum does not match is deleted, never kept.
+next run; a file whose checksum does not match is deleted, never kept. A file
+fetched with --md5 is recorded in FILE.md5 and kept by later fetches that give
+no --md5 (fetch all included).
 
 Benchmarks: ` + strings.Join(benchmarkNames(), ", ") + `, or all.`,
 		Args: cobra.ExactArgs(1),
@@ -83,7 +86,7 @@ Benchmarks: ` + strings.Join(benchmarkNames(), ", ") + `, or all.`,
 				return fmt.Errorf("--dir: %w", err)
 			}
 			stderr := cmd.ErrOrStderr()
-			var failed []string
+			var failed, resumable []string
 			for _, n := range names {
 				var bar *progress.Bar
 				res, err := datafetch.Fetch(cmd.Context(), n, dir, datafetch.Options{
@@ -105,6 +108,9 @@ Benchmarks: ` + strings.Join(benchmarkNames(), ", ") + `, or all.`,
 				if err != nil {
 					fmt.Fprintf(stderr, "harness: %s: %v\n", n, err)
 					failed = append(failed, n)
+					if datafetch.Resumable(err) {
+						resumable = append(resumable, n)
+					}
 					if cmd.Context().Err() != nil {
 						break
 					}
@@ -112,6 +118,8 @@ Benchmarks: ` + strings.Join(benchmarkNames(), ", ") + `, or all.`,
 				}
 				what := "downloaded"
 				switch {
+				case res.Pinned:
+					what = "already there, MD5 verified against the one given with --md5 when it was fetched (" + filepath.Base(datafetch.PinFile(res.Path)) + ")"
 				case !res.Downloaded:
 					what = "already there, MD5 verified"
 				case res.Resumed:
@@ -120,7 +128,14 @@ Benchmarks: ` + strings.Join(benchmarkNames(), ", ") + `, or all.`,
 				fmt.Fprintf(cmd.OutOrStdout(), "%-10s %s (%.1f MB, md5 %s): %s\n", n, res.Path, float64(res.Bytes)/1e6, res.MD5, what)
 			}
 			if len(failed) > 0 {
-				return fmt.Errorf("%d of %d download(s) failed: %s (run the command again to resume)", len(failed), len(names), strings.Join(failed, ", "))
+				hint := "a rerun will not fix this: see the errors above"
+				switch {
+				case len(resumable) == len(failed):
+					hint = "run the command again to resume"
+				case len(resumable) > 0:
+					hint = "run the command again to resume " + strings.Join(resumable, ", ") + "; a rerun will not fix the others: see the errors above"
+				}
+				return fmt.Errorf("%d of %d download(s) failed: %s (%s)", len(failed), len(names), strings.Join(failed, ", "), hint)
 			}
 			return nil
 		},

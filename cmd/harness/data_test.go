@@ -63,6 +63,19 @@ func TestDataFetch(t *testing.T) {
 	if r.code == 0 || !strings.Contains(r.stderr, "wemath") || !strings.Contains(r.stderr, "404") {
 		t.Errorf("404: exit %d\n%s", r.code, r.stderr)
 	}
+	// Issue 11 item 5: a 404 is not something a rerun fixes, and says so.
+	if strings.Contains(r.stderr, "run the command again") || !strings.Contains(r.stderr, "a rerun will not fix this") {
+		t.Errorf("404 hint:\n%s", r.stderr)
+	}
+	// Issue 11 item 5: fetch all keeps the file fetched with --md5 (its MD5
+	// is not VLMEvalKit's) instead of deleting it.
+	r = harness(t, dir, "data", "fetch", "all", "--dir", "data", "--mirror", srv.URL)
+	if !strings.Contains(r.stdout, "given with --md5") {
+		t.Errorf("fetch all after --md5:\n%s\n%s", r.stdout, r.stderr)
+	}
+	if got, _ := os.ReadFile(filepath.Join(dir, "data", "LogicVista.tsv")); string(got) != string(body) {
+		t.Errorf("fetch all changed the file fetched with --md5: %q", got)
+	}
 	r = harness(t, dir, "data", "fetch", "mmmu", "--dir", "data")
 	if r.code == 0 || !strings.Contains(r.stderr, `unknown benchmark "mmmu"`) {
 		t.Errorf("unknown: exit %d\n%s", r.code, r.stderr)

@@ -50,10 +50,43 @@ type Result struct {
 	Resumed bool
 	// Replaced is true when a file with the wrong checksum was deleted first.
 	Replaced bool
+	// Pinned is true when the file kept has the MD5 an earlier Fetch was
+	// given explicitly (Options.MD5, recorded in PinFile), not VLMEvalKit's.
+	Pinned bool
 }
 
 // ErrChecksum is wrapped by the error of a download whose MD5 is wrong.
 var ErrChecksum = errors.New("checksum mismatch")
+
+// errResumable marks failures that running Fetch again can get past: the
+// download was cut off, the network or the server failed for a while.
+var errResumable = errors.New("resumable")
+
+type resumableError struct{ err error }
+
+func (e resumableError) Error() string   { return e.err.Error() }
+func (e resumableError) Unwrap() []error { return []error{e.err, errResumable} }
+
+// Resumable reports whether running Fetch again may succeed: true for an
+// interrupted download or a transient server failure, false for what a
+// rerun cannot fix (a 404, a checksum mismatch, a bad MD5, a file that
+// import wrote).
+func Resumable(err error) bool { return errors.Is(err, errResumable) }
+
+// PinFile is where Fetch records the MD5 a file was verified against when
+// it was given explicitly (md5sum's format), so that a later Fetch without
+// it keeps the file instead of replacing it with VLMEvalKit's.
+func PinFile(path string) string { return path + ".md5" }
+
+// pinned reports whether PinFile(dest) records sum for dest.
+func pinned(dest, sum string) bool {
+	b, err := os.ReadFile(PinFile(dest))
+	if err != nil {
+		return false
+	}
+	fields := strings.Fields(string(b))
+	return len(fields) >= 1 && strings.EqualFold(fields[0], sum)
+}
 
 // Fetch makes sure dir holds the verified VLMEvalKit TSV of benchmark and
 // returns its path. A file already there with the right MD5 is kept; one with
@@ -102,6 +135,13 @@ func Fetch(ctx context.Context, benchmark, dir string, opts Options) (Result, er
 			f.report(size, size)
 			return res, nil
 		}
+		if opts.MD5 == "" && pinned(dest, sum) {
+			// Fetched earlier with an explicit MD5 (a republished file):
+			// the user's choice stands until they give another MD5.
+			res.Bytes, res.MD5, res.Pinned = size, sum, true
+			f.report(size, size)
+			return res, nil
+		}
 		if err := os.Remove(dest); err != nil {
 			return res, fmt.Errorf("fetch %s: remove %s (MD5 %s, want %s): %w", src.Benchmark, dest, sum, want, err)
 		}
@@ -134,6 +174,14 @@ func Fetch(ctx context.Context, benchmark, dir string, opts Options) (Result, er
 		if sum == want {
 			if err := os.Rename(part, dest); err != nil {
 				return res, fmt.Errorf("fetch %s: %w", src.Benchmark, err)
+			}
+			pin := PinFile(dest)
+			if want != src.MD5 {
+				if err := os.WriteFile(pin, []byte(want+"  "+src.File()+"\n"), 0o644); err != nil {
+					return res, fmt.Errorf("fetch %s: record the MD5 it was checked against: %w", src.Benchmark, err)
+				}
+			} else {
+				os.Remove(pin) // VLMEvalKit's file again: no pin
 			}
 			syncDir(dir)
 			res.Bytes, res.Downloaded, res.Resumed = size, true, resumed
@@ -212,7 +260,14 @@ func (f *fetcher) download(part *os.File, fresh bool) (sum string, size int64, r
 		resp.Body.Close()
 		return f.restart(part)
 	default:
-		return "", 0, false, fmt.Errorf("fetch %s: GET %s: %s", f.src.Benchmark, f.url, resp.Status)
+		err := fmt.Errorf("fetch %s: GET %s: %s", f.src.Benchmark, f.url, resp.Status)
+		if resp.StatusCode >= 500 || resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusRequestTimeout {
+			return "", 0, false, resumableError{err}
+		}
+		if resp.StatusCode == http.StatusNotFound {
+			err = fmt.Errorf("%w: no such file there; check --mirror or --url", err)
+		}
+		return "", 0, false, err
 	}
 	if err := part.Truncate(offset); err != nil {
 		return "", 0, false, fmt.Errorf("fetch %s: %w", f.src.Benchmark, err)
@@ -227,11 +282,11 @@ func (f *fetcher) download(part *os.File, fresh bool) (sum string, size int64, r
 		err = serr
 	}
 	if err != nil {
-		return "", 0, false, fmt.Errorf("fetch %s: download interrupted after %d bytes (run again to resume): %w", f.src.Benchmark, offset+n, err)
+		return "", 0, false, resumableError{fmt.Errorf("fetch %s: download interrupted after %d bytes (run again to resume): %w", f.src.Benchmark, offset+n, err)}
 	}
 	size = offset + n
 	if total >= 0 && size != total {
-		return "", 0, false, fmt.Errorf("fetch %s: got %d of %d bytes (run again to resume)", f.src.Benchmark, size, total)
+		return "", 0, false, resumableError{fmt.Errorf("fetch %s: got %d of %d bytes (run again to resume)", f.src.Benchmark, size, total)}
 	}
 	return hex.EncodeToString(h.Sum(nil)), size, resumed, nil
 }
@@ -256,7 +311,7 @@ func (f *fetcher) get(offset int64) (*http.Response, error) {
 	}
 	resp, err := f.client.Do(req)
 	if err != nil {
-		return nil, fmt.Errorf("fetch %s: %w", f.src.Benchmark, err)
+		return nil, resumableError{fmt.Errorf("fetch %s: %w", f.src.Benchmark, err)}
 	}
 	return resp, nil
 }

@@ -338,3 +338,66 @@ func TestParseContentRange(t *testing.T) {
 		}
 	}
 }
+
+// TestFetchAllKeepsFileFetchedWithMD5 (issue 11 item 5): a file fetched with
+// an explicit MD5 (a republished file) is kept by a later fetch that names
+// none, as `harness data fetch all` does, instead of being deleted for not
+// matching VLMEvalKit's checksum.
+func TestFetchAllKeepsFileFetchedWithMD5(t *testing.T) {
+	content, sum := payload(10_000)
+	srv := &tsvServer{content: content}
+	base := start(t, srv)
+	dir := t.TempDir()
+	res, err := Fetch(context.Background(), "logicvista", dir, Options{BaseURL: base, MD5: sum})
+	if err != nil || !res.Downloaded {
+		t.Fatalf("fetch with --md5: %+v %v", res, err)
+	}
+	if b, err := os.ReadFile(PinFile(res.Path)); err != nil || !strings.HasPrefix(string(b), sum+"  LogicVista.tsv") {
+		t.Errorf("pin file: %q %v", b, err)
+	}
+	requests := srv.requests
+	res, err = Fetch(context.Background(), "logicvista", dir, Options{BaseURL: base})
+	if err != nil || !res.Pinned || res.Downloaded || res.MD5 != sum {
+		t.Fatalf("fetch without --md5: %+v %v; want the pinned file kept", res, err)
+	}
+	if got, _ := os.ReadFile(res.Path); !bytes.Equal(got, content) {
+		t.Error("the file fetched with --md5 was changed")
+	}
+	if srv.requests != requests {
+		t.Errorf("%d more requests for a file that was there", srv.requests-requests)
+	}
+	// A file with neither checksum is still replaced.
+	os.WriteFile(res.Path, []byte("stale"), 0o644)
+	if res, err = Fetch(context.Background(), "logicvista", dir, Options{BaseURL: base, MD5: sum}); err != nil || !res.Replaced {
+		t.Errorf("stale file: %+v %v", res, err)
+	}
+}
+
+// TestFetchErrorsSayWhetherRerunHelps (issue 11 item 5): only failures a
+// rerun can get past (a cut download, a server error) are resumable; a 404
+// or a checksum mismatch is not.
+func TestFetchErrorsSayWhetherRerunHelps(t *testing.T) {
+	content, sum := payload(10_000)
+	for _, tc := range []struct {
+		name      string
+		srv       *tsvServer
+		md5       string
+		resumable bool
+	}{
+		{"404", &tsvServer{content: content, status: http.StatusNotFound}, sum, false},
+		{"checksum mismatch", &tsvServer{content: content}, strings.Repeat("0", 32), false},
+		{"503", &tsvServer{content: content, status: http.StatusServiceUnavailable}, sum, true},
+		{"cut off", &tsvServer{content: content, cutAfter: 4000}, sum, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			base := start(t, tc.srv)
+			_, err := Fetch(context.Background(), "wemath", t.TempDir(), Options{BaseURL: base, MD5: tc.md5})
+			if err == nil {
+				t.Fatal("no error")
+			}
+			if got := Resumable(err); got != tc.resumable {
+				t.Errorf("Resumable(%v) = %v, want %v", err, got, tc.resumable)
+			}
+		})
+	}
+}
