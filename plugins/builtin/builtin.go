@@ -46,6 +46,7 @@ func All() []Plugin {
 		evaluator(wemath.New()),
 		evaluator(logicvista.New()),
 		chancePlugin(),
+		enginePlugin(),
 	}
 	sort.Slice(ps, func(i, j int) bool {
 		if ps[i].Kind != ps[j].Kind {

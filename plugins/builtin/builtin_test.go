@@ -3,6 +3,7 @@ package builtin_test
 import (
 	"context"
 	"path/filepath"
+	"strconv"
 	"testing"
 
 	"github.com/vlmlab/harness/plugins/builtin"
@@ -36,6 +37,13 @@ func TestConformance(t *testing.T) {
 					t.Fatalf("the toy world writes no suite for %s", p.Name)
 				}
 				c.Data = map[string]string{p.Name: suites[p.Name]}
+			}
+			if p.Name == "engine" {
+				// A one-line shell "engine": a verl step line and verl's
+				// checkpoint layout, through the real gRPC path.
+				script := `d={{.Output}}/global_step_1/actor/huggingface && mkdir -p $d && echo '{}' > $d/config.json && echo w > $d/model.safetensors && echo 'step:1 - actor/pg_loss:0.5 - critic/score/mean:0.25'`
+				c.Train = &sdktest.TrainCase{StrictParams: true, Request: sdk.TrainRequest{Stage: "grpo",
+					Params: []byte(`{"engine": "verl", "base_model": "Qwen/Qwen2.5-VL-3B-Instruct", "command": ["/bin/sh", "-c", ` + strconv.Quote(script) + `]}`)}}
 			}
 			if p.Kind == sdk.KindModel {
 				c.Prompts = []sdk.Prompt{{ID: "q1", Parts: []sdk.Part{{Text: "How many? Options: A. 1 B. 2"}}}, {ID: "q2", Parts: []sdk.Part{{Text: "What is 2+2?"}}}}
