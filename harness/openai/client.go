@@ -281,9 +281,14 @@ func (c *Client) once(ctx context.Context, body []byte) (*chatResponse, error) {
 		return nil, c.transportError(ctx, actx, err)
 	}
 	defer resp.Body.Close()
-	data, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes))
+	data, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes+1))
 	if err != nil {
 		return nil, c.transportError(ctx, actx, err)
+	}
+	if len(data) > maxResponseBytes {
+		// Cut here, it would read as malformed JSON and be retried for the
+		// same oversized answer: say what happened, once.
+		return nil, &callError{msg: fmt.Sprintf("the response from %s exceeded the %d MiB limit on a response body; not retried (lower max_tokens or n)", c.endpoint, maxResponseBytes>>20)}
 	}
 	if resp.StatusCode != http.StatusOK {
 		return nil, statusError(resp.StatusCode, data, resp.Header, c.apiKeyEnv)
