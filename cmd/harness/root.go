@@ -43,6 +43,8 @@ func newRootCmd() *cobra.Command {
 		newRewardCmd(),
 		newDataCmd(),
 		newPluginCmd(),
+		newServeCmd(g),
+		newSubmitCmd(),
 	)
 	return root
 }

@@ -55,23 +55,12 @@ written either way. Without a judge, unresolved items are only counted.`,
 				return err
 			}
 			defer h.Close()
-			e, ok := cat.Get(benchmark)
-			if !ok || e.Kind != sdk.KindEvaluator {
-				return fmt.Errorf("--benchmark %q: no evaluator plugin of that name; `harness plugins` lists them", benchmark)
-			}
 			responses, err := evaluate.ReadPredictions(predictions)
 			if err != nil {
 				return err
 			}
 			ctx := cmd.Context()
-			p, err := h.Launch(ctx, e.Spec)
-			if err != nil {
-				return err
-			}
-			if err := p.Configure(ctx, e.Config); err != nil {
-				return err
-			}
-			ds, err := p.Evaluator().Open(ctx, benchmark, sdk.LoadRequest{Path: data, Profile: profile, AllowPartial: allowPartial, Judge: judge.name(), Options: options})
+			_, ds, err := openEvaluator(ctx, h, cat, benchmark, benchmark, sdk.LoadRequest{Path: data, Profile: profile, AllowPartial: allowPartial, Judge: judge.name(), Options: options})
 			if err != nil {
 				return err
 			}

@@ -324,10 +324,10 @@ func reproduce(u *submission.Upload) string {
 	}
 	cmd := fmt.Sprintf("harness eval --endpoint URL --model %s --data-dir DIR --profile %s --benchmarks %s --out EVAL_DIR", shellQuote(name), u.Profile, strings.Join(names, ","))
 	if u.Run != nil {
-		if v, ok := u.Run.Generation["max_tokens"]; ok {
+		if v, ok := u.Run.Generation["MaxTokens"]; ok {
 			cmd += fmt.Sprintf(" --max-tokens %v", v)
 		}
-		if v, ok := u.Run.Generation["temperature"]; ok {
+		if v, ok := u.Run.Generation["Temperature"]; ok {
 			cmd += fmt.Sprintf(" --temperature %v", v)
 		}
 	}

@@ -91,6 +91,9 @@ func New(st store.Store, opts Options) (*Server, error) {
 	return s, nil
 }
 
+// SetQueue sets the queue woken by accepted submissions (before Handler).
+func (s *Server) SetQueue(q interface{ Wake() }) { s.opts.Queue = q }
+
 // Registry is where the server's metrics are; the queue adds its own.
 func (s *Server) Registry() *prometheus.Registry { return s.reg }
 

@@ -1,0 +1,97 @@
+package submission
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/vlmlab/harness/harness/evaluate"
+	"github.com/vlmlab/harness/harness/suite"
+	"github.com/vlmlab/harness/leaderboard"
+)
+
+// FromEvalDir reads what `harness eval` wrote in dir (eval.json and each
+// benchmark's BENCHMARK.items.jsonl) as an upload's predictions, profile
+// and run record. It is the one place that knows the eval output's layout.
+// Model metadata is the caller's (harness submit's flags).
+//
+// Only dir/eval.json and dir/NAME.items.jsonl for the six benchmark names
+// are read: paths written inside eval.json are not followed, and a file that
+// is not a regular file (a symlink out of dir, say) is refused.
+func FromEvalDir(dir string) (*Upload, error) {
+	evalPath := filepath.Join(dir, "eval.json")
+	data, err := readRegular(evalPath)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w (give the folder `harness eval --out` wrote)", evalPath, err)
+	}
+	var res suite.Result
+	if err := json.Unmarshal(data, &res); err != nil {
+		return nil, fmt.Errorf("%s: not an eval report: %v", evalPath, err)
+	}
+	if len(res.Benchmarks) == 0 {
+		return nil, fmt.Errorf("%s: no benchmarks in the report", evalPath)
+	}
+	u := &Upload{Benchmarks: map[string][]Prediction{}}
+	run := &Run{Harness: res.Harness, Endpoint: res.Model.Endpoint, ModelName: res.Model.Name, System: res.Model.SystemPrompt,
+		Plugins: map[string]string{}, DataHashes: map[string]string{}}
+	if b, err := json.Marshal(res.Model.Generation); err == nil {
+		json.Unmarshal(b, &run.Generation)
+	}
+	if res.Judge != nil {
+		run.Judge = res.Judge.Name
+	}
+	var skipped []string
+	for i, o := range res.Benchmarks {
+		if _, ok := leaderboard.BenchmarkByName(o.Benchmark); !ok {
+			return nil, fmt.Errorf("%s: benchmarks[%d]: %q is not one of the six benchmarks (%s)", evalPath, i, o.Benchmark, strings.Join(BenchmarkNames(), ", "))
+		}
+		if !o.Scored {
+			skipped = append(skipped, fmt.Sprintf("%s (%s)", o.Benchmark, o.Error))
+			continue
+		}
+		switch {
+		case u.Profile == "":
+			u.Profile = o.Profile
+		case u.Profile != o.Profile:
+			return nil, fmt.Errorf("%s: benchmarks were scored with different profiles (%s and %s); submit one profile at a time", evalPath, u.Profile, o.Profile)
+		}
+		itemsPath := filepath.Join(dir, o.Benchmark+".items.jsonl")
+		if _, err := readRegular(itemsPath); err != nil {
+			return nil, fmt.Errorf("%s: %w (eval.json lists %s)", itemsPath, err, o.Benchmark)
+		}
+		responses, err := evaluate.ReadPredictions(itemsPath)
+		if err != nil {
+			return nil, err
+		}
+		preds := make([]Prediction, len(responses))
+		for j, r := range responses {
+			preds[j] = Prediction{ID: r.ItemID, Response: r.Text}
+		}
+		u.Benchmarks[o.Benchmark] = preds
+		name := o.Plugin.Name
+		if o.Plugin.Version != "" {
+			name += " " + o.Plugin.Version
+		}
+		run.Plugins[o.Benchmark] = name
+		run.DataHashes[o.Benchmark] = o.DataHash
+	}
+	if len(u.Benchmarks) == 0 {
+		return nil, fmt.Errorf("%s: no benchmark was scored (%s)", evalPath, strings.Join(skipped, "; "))
+	}
+	u.Run = run
+	return u, nil
+}
+
+// readRegular reads a regular file, refusing symlinks and devices.
+func readRegular(path string) ([]byte, error) {
+	st, err := os.Lstat(path)
+	if err != nil {
+		return nil, err
+	}
+	if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("not a regular file (%s)", st.Mode().Type())
+	}
+	return os.ReadFile(path)
+}
