@@ -55,13 +55,14 @@ written either way. Without a judge, unresolved items are only counted.`,
 				return err
 			}
 			defer h.Close()
-			responses, err := evaluate.ReadPredictions(predictions)
-			if err != nil {
-				return err
-			}
 			ctx := cmd.Context()
 			_, ds, err := openEvaluator(ctx, h, cat, benchmark, benchmark, sdk.LoadRequest{Path: data, Profile: profile, AllowPartial: allowPartial, Judge: judge.name(), Options: options})
 			if err != nil {
+				return err
+			}
+			responses, err := evaluate.ReadPredictions(predictions)
+			if err != nil {
+				ds.Close(context.WithoutCancel(ctx))
 				return err
 			}
 			defer ds.Close(context.WithoutCancel(ctx))
