@@ -17,7 +17,7 @@ import (
 func newDataCmd() *cobra.Command {
 	cmd := &cobra.Command{Use: "data", Short: "Benchmark and training data"}
 	var (
-		out, size string
+		out, size, traces string
 		seed      uint64
 	)
 	synth := &cobra.Command{
@@ -31,7 +31,7 @@ per benchmark in that benchmark's official file layout. Everything says
 SYNTHETIC in its ids and manifests.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			m, err := toyworld.Generate(cmd.Context(), out, toyworld.Options{Seed: seed, Size: size})
+			m, err := toyworld.Generate(cmd.Context(), out, toyworld.Options{Seed: seed, Size: size, Traces: traces})
 			if err != nil {
 				return err
 			}
@@ -45,6 +45,7 @@ SYNTHETIC in its ids and manifests.`,
 	f.StringVar(&out, "out", "", "output folder (missing, empty, or an earlier synth output)")
 	f.Uint64Var(&seed, "seed", 1, "random seed; the same seed writes byte-identical files")
 	f.StringVar(&size, "size", "tiny", `tiny, small, full, or counts such as "sft=200,rl=200,pretrain=500,eval=20"`)
+	f.StringVar(&traces, "traces", "full", "SFT trace length: full (every step) or short (the last step; the default five-minute study)")
 	synth.MarkFlagRequired("out")
 	cmd.AddCommand(synth, newFetchCmd(), newImportCmd())
 	return cmd

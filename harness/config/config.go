@@ -44,6 +44,8 @@ type Data struct {
 type Synthetic struct {
 	Seed int64  `yaml:"seed"`
 	Size string `yaml:"size"`
+	// Traces is the SFT trace length: full (default) or short.
+	Traces string `yaml:"traces"`
 }
 
 // Plugin declares an external plugin.

@@ -46,6 +46,11 @@ func (v *validator) validate() {
 		default:
 			v.problem("data.synthetic.size", "size %q is not one of tiny, small, full", c.Data.Synthetic.Size)
 		}
+		switch c.Data.Synthetic.Traces {
+		case "", "full", "short":
+		default:
+			v.problem("data.synthetic.traces", "traces %q is not one of full, short", c.Data.Synthetic.Traces)
+		}
 	}
 
 	// Plugins: names are unique, also against built-ins.

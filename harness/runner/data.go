@@ -32,14 +32,22 @@ func (r *Runner) prepareData(ctx context.Context) (*dataSet, error) {
 	if size == "" {
 		size = "tiny"
 	}
-	d.synthDir = filepath.Join(cfg.RunDir, "data", fmt.Sprintf("synthetic-seed%d-%s", s.Seed, size))
-	if m, err := readManifest(d.synthDir); err == nil && m.Generator == toyworld.GeneratorVersion && m.Seed == uint64(s.Seed) && m.Size == size {
+	traces := s.Traces
+	if traces == toyworld.TracesFull {
+		traces = ""
+	}
+	name := fmt.Sprintf("synthetic-seed%d-%s", s.Seed, size)
+	if traces != "" {
+		name += "-" + traces
+	}
+	d.synthDir = filepath.Join(cfg.RunDir, "data", name)
+	if m, err := readManifest(d.synthDir); err == nil && m.Generator == toyworld.GeneratorVersion && m.Seed == uint64(s.Seed) && m.Size == size && m.Traces == traces {
 		d.manifest = m
 		r.status("synthetic data: reusing %s", d.synthDir)
 		return d, nil
 	}
 	r.status("synthetic data: generating seed %d, size %s into %s", s.Seed, size, d.synthDir)
-	m, err := toyworld.Generate(ctx, d.synthDir, toyworld.Options{Seed: uint64(s.Seed), Size: size})
+	m, err := toyworld.Generate(ctx, d.synthDir, toyworld.Options{Seed: uint64(s.Seed), Size: size, Traces: traces})
 	if err != nil {
 		return nil, fmt.Errorf("synthetic data: %w", err)
 	}

@@ -47,6 +47,8 @@ func All() []Plugin {
 		evaluator(logicvista.New()),
 		chancePlugin(),
 		enginePlugin(),
+		tinyvlmPlugin(),
+		sftPlugin(),
 	}
 	sort.Slice(ps, func(i, j int) bool {
 		if ps[i].Kind != ps[j].Kind {

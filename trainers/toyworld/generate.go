@@ -22,6 +22,7 @@ type Manifest struct {
 	Synthetic bool   `json:"synthetic"`
 	Seed      uint64 `json:"seed"`
 	Size      string `json:"size"`
+	Traces    string `json:"traces,omitempty"`
 	Counts    Counts `json:"counts"`
 	// Suites lists the evaluation suites under eval/.
 	Suites []SuiteManifest `json:"suites"`
@@ -56,6 +57,7 @@ const manifestName = "manifest.json"
 // generator carries one Generate call's settings.
 type generator struct {
 	seed    uint64
+	traces  string
 	workers int
 	tree    *tree
 }
@@ -84,7 +86,13 @@ func Generate(ctx context.Context, out string, opts Options) (*Manifest, error) 
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	g := &generator{seed: opts.Seed, workers: workers, tree: newTree(out)}
+	if opts.Traces != "" && opts.Traces != TracesFull && opts.Traces != TracesShort {
+		return nil, fmt.Errorf("generate: unknown trace length %q: want one of %v", opts.Traces, TraceLengths())
+	}
+	if opts.Traces == TracesFull {
+		opts.Traces = "" // one name for one output, in the manifest too
+	}
+	g := &generator{seed: opts.Seed, traces: opts.Traces, workers: workers, tree: newTree(out)}
 	steps := []func(context.Context) error{
 		func(ctx context.Context) error { return g.writeSFT(ctx, counts.SFT) },
 		func(ctx context.Context) error { return g.writeRL(ctx, counts.RL) },
@@ -113,7 +121,7 @@ func Generate(ctx context.Context, out string, opts Options) (*Manifest, error) 
 	}
 	files, sets := g.tree.listing()
 	m := &Manifest{
-		Generator: GeneratorVersion, Synthetic: true, Seed: opts.Seed, Size: opts.Size, Counts: counts,
+		Generator: GeneratorVersion, Synthetic: true, Seed: opts.Seed, Size: opts.Size, Traces: opts.Traces, Counts: counts,
 		Suites: suites, Files: files, ImageSets: sets,
 	}
 	data, err := indentJSON(m, "  ")

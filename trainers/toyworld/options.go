@@ -13,6 +13,9 @@ type Options struct {
 	// Size is "tiny", "small", "full", or item counts such as
 	// "sft=200,rl=200,pretrain=500,eval=20" (missing keys are 0).
 	Size string
+	// Traces is the SFT trace length: TracesFull (the default when empty)
+	// or TracesShort.
+	Traces string
 	// Workers bounds the goroutines rendering images; 0 means GOMAXPROCS.
 	// It never changes the output.
 	Workers int

@@ -48,7 +48,7 @@ func (g *generator) writeSFT(ctx context.Context, n int) error {
 		rng := itemRNG(g.seed, "sft/trace", i)
 		var out pair
 		for k, style := range Styles() {
-			ans, err := Trace(rng, it.Question, it.Posed, style)
+			ans, err := TraceWithLength(rng, it.Question, it.Posed, style, g.traces)
 			if err != nil {
 				return pair{}, fmt.Errorf("sft item %d: %w", i+1, err)
 			}

@@ -36,19 +36,64 @@ func AhaFound(s string) []string {
 	return found
 }
 
+// Trace lengths.
+const (
+	// TracesFull states every step (the longer toy study).
+	TracesFull = "full"
+	// TracesShort keeps only the last step, the one that reaches the answer,
+	// so a whole SFT sequence stays within ~32-64 tokens of the tiny model (the
+	// default five-minute study). The pseudo style stays longer and hesitant
+	// than the direct one.
+	TracesShort = "short"
+)
+
+// TraceLengths lists the trace lengths.
+func TraceLengths() []string { return []string{TracesFull, TracesShort} }
+
 // Trace writes an expert answer "<think>…</think><answer>…</answer>" for
-// the posed question in the style.
+// the posed question in the style, with full traces.
 func Trace(rng *rand.Rand, q Question, p Posed, style string) (string, error) {
+	return TraceWithLength(rng, q, p, style, TracesFull)
+}
+
+// TraceWithLength is Trace with a trace length ("" means full).
+func TraceWithLength(rng *rand.Rand, q Question, p Posed, style, length string) (string, error) {
+	switch length {
+	case "", TracesFull:
+	case TracesShort:
+		if len(q.Steps) > 1 {
+			q.Steps = q.Steps[len(q.Steps)-1:]
+		}
+	default:
+		return "", fmt.Errorf("trace %s: unknown trace length %q: want one of %v", q.Template, length, TraceLengths())
+	}
 	var think string
 	switch style {
 	case StyleDirect:
 		think = strings.Join(q.Steps, " ") + " " + conclusion(p)
 	case StylePseudo:
-		think = pseudoThink(rng, q, p)
+		if length == TracesShort {
+			think = pseudoShort(rng, q, p)
+		} else {
+			think = pseudoThink(rng, q, p)
+		}
 	default:
 		return "", fmt.Errorf("trace %s: unknown style %q: want one of %v", q.Template, style, Styles())
 	}
 	return "<think>" + think + "</think><answer>" + p.Answer + "</answer>", nil
+}
+
+// pseudoShort is the short pseudo-reasoning trace: an opening, the step,
+// one doubt with the step repeated, sometimes a wrong answer taken back, and
+// the closing "I should confirm". It is still about twice the direct trace.
+func pseudoShort(rng *rand.Rand, q Question, p Posed) string {
+	step := strings.Join(q.Steps, " ")
+	b := []string{pick(rng, pseudoOpenings), step, pick(rng, pseudoDoubts)}
+	if wrong, ok := wrongAnswer(rng, q, p); ok && rng.IntN(2) == 0 {
+		b = append(b, fmt.Sprintf("So the answer should be %s.", wrong), "Wait, I think I made a mistake there.")
+	}
+	b = append(b, "I should confirm the answer once more.", conclusion(p))
+	return strings.Join(b, " ")
 }
 
 func conclusion(p Posed) string {

@@ -1,0 +1,178 @@
+package tinyvlm
+
+import (
+	"math"
+	"slices"
+	"testing"
+
+	"github.com/gomlx/compute/dtypes"
+	"github.com/gomlx/compute/shapes"
+	. "github.com/gomlx/gomlx/core/graph" //nolint:revive
+	"github.com/gomlx/gomlx/core/tensors"
+)
+
+// fullLogits runs the full forward pass and returns the logits after the
+// last token of seq.
+func fullLogits(t testing.TB, m *Model, patches []float32, seq []int) []float32 {
+	t.Helper()
+	cfg := m.Config
+	np := len(m.Params)
+	tk := make([]int32, len(seq))
+	for i, id := range seq {
+		tk[i] = int32(id)
+	}
+	args := []any{}
+	for _, p := range m.Params {
+		args = append(args, p)
+	}
+	args = append(args, tensors.FromFlatDataAndDimensions(patches, 1, cfg.Patches(), cfg.PatchDim()), tensors.FromFlatDataAndDimensions(tk, 1, len(seq)))
+	out, err := CallOnceN(testBackend(t), func(in []*Node) []*Node {
+		w := NewWeights(cfg, in[:np])
+		l := w.Logits(in[np], in[np+1])
+		return []*Node{Slice(l, AxisRange(), AxisElem(len(seq)-1))}
+	}, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tensors.MustCopyFlatData[float32](out[0])
+}
+
+// Masking: the loss of a hand-made batch is the mean NLL of its response
+// tokens only, and changing prompt tokens' targets does not change it.
+func TestResponseLossMasksPrompt(t *testing.T) {
+	m := tinyModel(t, 2)
+	cfg := m.Config
+	patches, _ := cfg.ImagePatches(squaresPNG(t, 2))
+	tok := m.Tokenizer
+	prompt, _ := m.EncodePrompt("", "How many squares are there?")
+	resp := m.EncodeResponse("<answer>2</answer>")
+	ex := Example{Patches: patches, Prompt: prompt, Response: resp}
+	pt, tk, mk, err := m.SFTBatch([]Example{ex, {Patches: patches, Prompt: prompt[:3], Response: resp[:2]}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mask := tensors.MustCopyFlatData[float32](mk)
+	s := tk.Shape().Dimensions[1]
+	if s%8 != 0 {
+		t.Errorf("padded length %d not a multiple of 8", s)
+	}
+	for j := range s {
+		want := float32(0)
+		if j >= len(prompt) && j < len(prompt)+len(resp) {
+			want = 1
+		}
+		if mask[j] != want {
+			t.Fatalf("mask[0][%d] = %v, want %v", j, mask[j], want)
+		}
+	}
+	if n := int(sum(mask)); n != len(resp)+2 {
+		t.Errorf("mask has %d ones, want %d", n, len(resp)+2)
+	}
+	lossOf := func(tokens *tensors.Tensor) float64 {
+		np := len(m.Params)
+		args := []any{}
+		for _, p := range m.Params {
+			args = append(args, p)
+		}
+		args = append(args, pt, tokens, mk)
+		out, err := CallOnceN(testBackend(t), func(in []*Node) []*Node {
+			l, _ := ResponseLoss(NewWeights(cfg, in[:np]), in[np:])
+			return []*Node{l}
+		}, args...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return float64(tensors.ToScalar[float32](out[0]))
+	}
+	got := lossOf(tk)
+	// By hand: the mean over response tokens of -log p(token | prefix).
+	var nll float64
+	var count int
+	for r, e := range []Example{ex, {Patches: patches, Prompt: prompt[:3], Response: resp[:2]}} {
+		seq := append(slices.Clone(e.Prompt), e.Response...)
+		for k := len(e.Prompt); k < len(seq); k++ {
+			logits := fullLogits(t, m, patches, seq[:k])
+			nll -= logSoftmaxAt(logits, seq[k])
+			count++
+		}
+		_ = r
+	}
+	if want := nll / float64(count); math.Abs(got-want) > 1e-4 {
+		t.Errorf("loss %v, by hand %v", got, want)
+	}
+	// Changing a prompt token's identity changes the inputs, but the
+	// loss is still over the same response positions; changing the padding
+	// changes nothing at all.
+	flat := tensors.MustCopyFlatData[int32](tk)
+	flat[s-1] = int32(tok.VocabSize() - 1) // padding of row 0
+	if got2 := lossOf(tensors.FromFlatDataAndDimensions(flat, 2, s)); math.Abs(got2-got) > 1e-6 {
+		t.Errorf("padding changed the loss: %v vs %v", got2, got)
+	}
+	_ = shapes.Make(dtypes.Float32)
+}
+
+func sum(xs []float32) float64 {
+	s := 0.0
+	for _, x := range xs {
+		s += float64(x)
+	}
+	return s
+}
+
+func logSoftmaxAt(logits []float32, k int) float64 {
+	mx := float64(logits[0])
+	for _, l := range logits {
+		mx = math.Max(mx, float64(l))
+	}
+	z := 0.0
+	for _, l := range logits {
+		z += math.Exp(float64(l) - mx)
+	}
+	return float64(logits[k]) - mx - math.Log(z)
+}
+
+func TestScheduleAndTraining(t *testing.T) {
+	s := Schedule{Peak: 1e-3, Min: 1e-4, Warmup: 10, Total: 110}
+	for _, c := range []struct {
+		step int
+		want float64
+	}{{1, 1e-4}, {5, 5e-4}, {10, 1e-3}, {60, 5.5e-4}, {110, 1e-4}, {200, 1e-4}} {
+		if got := s.At(c.step); math.Abs(got-c.want) > 1e-12 {
+			t.Errorf("At(%d) = %v, want %v", c.step, got, c.want)
+		}
+	}
+	// A few steps on one batch lower its loss; a frozen encoder stays put.
+	m := tinyModel(t, 4)
+	patches, _ := m.Config.ImagePatches(squaresPNG(t, 3))
+	prompt, _ := m.EncodePrompt("", "How many squares are there?")
+	exs := []Example{{Patches: patches, Prompt: prompt, Response: m.EncodeResponse("<think>I count.</think><answer>3</answer>")}}
+	pt, tk, mk, _ := m.SFTBatch(exs)
+	opt := DefaultOptimizer()
+	opt.FreezeVision = true
+	vision := tensors.MustCopyFlatData[float32](m.Params[0])
+	embed := tensors.MustCopyFlatData[float32](m.Params[3])
+	tr, err := NewTrainer(testBackend(t), m, opt, ResponseLoss)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var first, last StepResult
+	for i := range 30 {
+		r, err := tr.Step(1e-2, pt, tk, mk)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if i == 0 {
+			first = r
+		}
+		last = r
+	}
+	if !(last.Loss < first.Loss*0.5) || first.GradNorm <= 0 {
+		t.Errorf("loss %v -> %v (grad norm %v)", first.Loss, last.Loss, first.GradNorm)
+	}
+	if !slices.Equal(vision, tensors.MustCopyFlatData[float32](m.Params[0])) {
+		t.Error("frozen image encoder changed")
+	}
+	if slices.Equal(embed, tensors.MustCopyFlatData[float32](m.Params[3])) {
+		t.Error("embeddings did not change")
+	}
+}
