@@ -18,7 +18,7 @@ func newDataCmd() *cobra.Command {
 	cmd := &cobra.Command{Use: "data", Short: "Benchmark and training data"}
 	var (
 		out, size, traces string
-		seed      uint64
+		seed              uint64
 	)
 	synth := &cobra.Command{
 		Use:   "synth --out DIR",

@@ -62,7 +62,9 @@ func SampleKey(prompt []int, patches []float32, sample int) uint64 {
 	return h.Sum64()
 }
 
-func putU32(b []byte, v uint32) { b[0], b[1], b[2], b[3] = byte(v), byte(v>>8), byte(v>>16), byte(v>>24) }
+func putU32(b []byte, v uint32) {
+	b[0], b[1], b[2], b[3] = byte(v), byte(v>>8), byte(v>>16), byte(v>>24)
+}
 
 // Completion is one generated response.
 type Completion struct {
@@ -102,9 +104,9 @@ func NewGenerator(backend compute.Backend, m *Model) (*Generator, error) {
 		patches, tokens, last := in[np], in[np+1], in[np+2]
 		hidden, ks, vs := w.forward(patches, tokens)
 		s := tokens.Shape().Dimensions[1]
-		oh := OneHot(last, s, dtypes.Float32)               // [B,S]
-		h := Einsum("bs,bsd->bd", oh, hidden)               // [B,D]
-		logits := linear(h, w.Get("embed.weight"), nil)     // [B,V]
+		oh := OneHot(last, s, dtypes.Float32)           // [B,S]
+		h := Einsum("bs,bsd->bd", oh, hidden)           // [B,D]
+		logits := linear(h, w.Get("embed.weight"), nil) // [B,V]
 		pad := cfg.Context() - (cfg.Patches() + s)
 		stack := func(xs []*Node) *Node {
 			st := Stack(xs, 0) // [L,B,P+S,D]
@@ -142,7 +144,7 @@ func (w *Weights) decodeStep(kc, vc, token, pos *Node) (*Node, *Node, *Node) {
 	x = Reshape(x, b, cfg.DModel)
 	at := AddScalar(pos, cfg.Patches()) // cache index [B]
 	idx := Iota(g, shapes.Make(dtypes.Int32, b, t), 1)
-	write := Equal(idx, BroadcastToDims(ExpandAxes(at, -1), b, t))        // [B,T]
+	write := Equal(idx, BroadcastToDims(ExpandAxes(at, -1), b, t))         // [B,T]
 	visible := LessOrEqual(idx, BroadcastToDims(ExpandAxes(at, -1), b, t)) // [B,T]
 	bias := Where(visible, Scalar(g, dtypes.Float32, 0), Scalar(g, dtypes.Float32, -1e9))
 	bias = BroadcastToDims(ExpandAxes(bias, 1), b, h, t) // [B,H,T]
