@@ -9,6 +9,7 @@ import (
 	"github.com/vlmlab/harness/plugins/builtin"
 	"github.com/vlmlab/harness/plugins/sdk"
 	"github.com/vlmlab/harness/plugins/sdk/sdktest"
+	"github.com/vlmlab/harness/trainers/tinyvlm"
 	"github.com/vlmlab/harness/trainers/toyworld"
 )
 
@@ -48,9 +49,33 @@ func TestConformance(t *testing.T) {
 			if p.Kind == sdk.KindModel {
 				c.Prompts = []sdk.Prompt{{ID: "q1", Parts: []sdk.Part{{Text: "How many? Options: A. 1 B. 2"}}}, {ID: "q2", Parts: []sdk.Part{{Text: "What is 2+2?"}}}}
 			}
+			switch p.Name {
+			case "tinyvlm":
+				ck, err := tinyvlm.WriteTestCheckpoint(filepath.Join(t.TempDir(), "ck"), []string{"How many? Options: What is"}, 1)
+				if err != nil {
+					t.Fatal(err)
+				}
+				c.Checkpoint = ck
+			case "sft":
+				ck, err := tinyvlm.WriteTestCheckpoint(filepath.Join(t.TempDir(), "base"), []string{"How many shapes?"}, 1)
+				if err != nil {
+					t.Fatal(err)
+				}
+				c.Train = &sdktest.TrainCase{Request: sdk.TrainRequest{Stage: "sft", Base: ck, Data: []string{sftData(t)},
+					Params: []byte(`{"steps": 2, "batch_size": 2}`), Seed: 1}}
+			}
 			sdktest.Conformance(t, r, c)
 		})
 	}
+}
+
+// sftData writes two SFT records with their images.
+func sftData(t *testing.T) string {
+	dir := t.TempDir()
+	if _, err := toyworld.Generate(context.Background(), dir, toyworld.Options{Seed: 1, Size: "sft=1,rl=0,pretrain=0,eval=0", Traces: toyworld.TracesShort}); err != nil {
+		t.Fatal(err)
+	}
+	return filepath.Join(dir, "sft.jsonl")
 }
 
 func TestLookup(t *testing.T) {

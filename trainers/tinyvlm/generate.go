@@ -105,7 +105,7 @@ func NewGenerator(backend compute.Backend, m *Model) (*Generator, error) {
 		hidden, ks, vs := w.forward(patches, tokens)
 		s := tokens.Shape().Dimensions[1]
 		oh := OneHot(last, s, dtypes.Float32)           // [B,S]
-		h := Einsum("bs,bsd->bd", oh, hidden)           // [B,D]
+		h := einsum("bs,bsd->bd", oh, hidden)           // [B,D]
 		logits := linear(h, w.Get("embed.weight"), nil) // [B,V]
 		pad := cfg.Context() - (cfg.Patches() + s)
 		stack := func(xs []*Node) *Node {
@@ -162,9 +162,9 @@ func (w *Weights) decodeStep(kc, vc, token, pos *Node) (*Node, *Node, *Node) {
 		kl = Where(writeD, BroadcastToDims(k, b, t, cfg.DModel), kl)
 		vl = Where(writeD, BroadcastToDims(v, b, t, cfg.DModel), vl)
 		newK, newV = append(newK, kl), append(newV, vl)
-		scores := MulScalar(Einsum("bhd,bthd->bht", q, Reshape(kl, b, t, h, dh)), 1/math.Sqrt(float64(dh)))
+		scores := MulScalar(einsum("bhd,bthd->bht", q, Reshape(kl, b, t, h, dh)), 1/math.Sqrt(float64(dh)))
 		att := Softmax(Add(scores, bias), -1)
-		o := Reshape(Einsum("bht,bthd->bhd", att, Reshape(vl, b, t, h, dh)), b, cfg.DModel)
+		o := Reshape(einsum("bht,bthd->bhd", att, Reshape(vl, b, t, h, dh)), b, cfg.DModel)
 		x = Add(x, linear(o, w.Get(pre+"attn.out.weight"), nil))
 		x = Add(x, w.mlp(w.rmsNorm(x, pre+"mlp_norm.weight"), pre))
 	}

@@ -116,7 +116,10 @@ func (w *Weights) Get(name string) *Node {
 
 // linear computes x·Wᵀ (+ b) for W stored [out, in].
 func linear(x, weight, bias *Node) *Node {
-	y := DotGeneral(x, []int{x.Rank() - 1}, nil, weight, []int{1}, nil)
+	dims := x.Shape().Dimensions
+	in := dims[len(dims)-1]
+	outDims := append(append([]int(nil), dims[:len(dims)-1]...), weight.Shape().Dimensions[0])
+	y := Reshape(einsum("ni,oi->no", Reshape(x, x.Shape().Size()/in, in), weight), outDims...)
 	if bias != nil {
 		y = Add(y, ExpandLeftToRank(bias, y.Rank()))
 	}
@@ -189,10 +192,10 @@ func (w *Weights) forward(patches, tokens *Node) (hidden *Node, keys, values []*
 		v := Squeeze(Slice(qkv, AxisRange(), AxisRange(), AxisElem(2)), 2)
 		keys = append(keys, Reshape(k, b, t, cfg.DModel))
 		values = append(values, Reshape(v, b, t, cfg.DModel))
-		scores := MulScalar(Einsum("bqhd,bkhd->bhqk", q, k), 1/math.Sqrt(float64(dh)))
+		scores := MulScalar(einsum("bqhd,bkhd->bhqk", q, k), 1/math.Sqrt(float64(dh)))
 		scores = Add(scores, ExpandLeftToRank(bias, 4))
 		att := Softmax(scores, -1)
-		o := Reshape(Einsum("bhqk,bkhd->bqhd", att, v), b, t, cfg.DModel)
+		o := Reshape(einsum("bhqk,bkhd->bqhd", att, v), b, t, cfg.DModel)
 		x = Add(x, linear(o, w.Get(pre+"attn.out.weight"), nil))
 		x = Add(x, w.mlp(w.rmsNorm(x, pre+"mlp_norm.weight"), pre))
 	}
