@@ -60,7 +60,7 @@ func scoreLeaderboard(rounds *bench.Rounds, p *Problem, text string, res sdk.Ite
 	case out.Waiting:
 		res.Reason = "waiting for the judge"
 	case out.NoJudge:
-		res.Reason = "rules found no short answer and no judge is configured"
+		res.Path, res.Reason = sdk.PathNoJudge, "rules found no short answer and no judge is configured"
 	case out.OK:
 		judged, _ := parseAnswer(out.Value, p.AnswerType) // a parsed value parses to itself
 		res.Extracted, res.Path, res.Hit = judged.Text, sdk.PathJudge, leaderboardHit(p, judged)
@@ -70,7 +70,7 @@ func scoreLeaderboard(rounds *bench.Rounds, p *Problem, text string, res sdk.Ite
 		res.Path, res.Hit = sdk.PathRule, leaderboardUnparsedHit(p, pred)
 		res.Reason = fmt.Sprintf("judge output %q did not parse; decided by the first 3 characters of the response", clip(out.Last))
 	default:
-		res.Reason = fmt.Sprintf("judge output %q did not parse", clip(out.Last))
+		res.Path, res.Reason = sdk.PathJudgeFailed, fmt.Sprintf("judge output %q did not parse", clip(out.Last))
 	}
 	return res
 }

@@ -178,7 +178,7 @@ func TestScoreJudge(t *testing.T) {
 			t.Fatal(err)
 		}
 		f, mc := rep.Items[0], rep.Items[1]
-		if f.Path != sdk.PathUnresolved || f.Hit {
+		if f.Path != sdk.PathJudgeFailed || f.Hit {
 			t.Errorf("float item = %+v", f)
 		}
 		// The multiple-choice last resort: "B" among the first 3 characters.
@@ -194,7 +194,7 @@ func TestScoreJudge(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, it := range rep.Items[:2] {
-			if it.Path != sdk.PathUnresolved || it.Hit || !strings.Contains(it.Reason, "no judge") {
+			if it.Path != sdk.PathNoJudge || it.Hit || !strings.Contains(it.Reason, "no judge") {
 				t.Errorf("item = %+v", it)
 			}
 		}

@@ -95,7 +95,7 @@ func (d *Dataset) leaderboard(r *bench.Rounds, res sdk.ItemResult, p *problem, f
 		return res
 	}
 	if !out.OK {
-		res.Reason = fmt.Sprintf("no valid judge output (upper-case letters only) in %d tries (last: %q)", out.Attempts, out.Last)
+		res.Path, res.Reason = sdk.PathJudgeFailed, fmt.Sprintf("no valid judge output (upper-case letters only) in %d tries (last: %q)", out.Attempts, out.Last)
 		return withNote(res, unreachable)
 	}
 	res.Path, res.Extracted = sdk.PathJudge, out.Value
@@ -140,7 +140,7 @@ func (d *Dataset) official(r *bench.Rounds, res sdk.ItemResult, p *problem, fina
 	}
 	if !out.OK {
 		res.Extracted = zzzzz
-		res.Reason = fmt.Sprintf("judge output unreadable in %d tries (last: %q): scored as ZZZZZ", out.Attempts, out.Last)
+		res.Path, res.Reason = sdk.PathJudgeFailed, fmt.Sprintf("judge output unreadable in %d tries (last: %q): scored as ZZZZZ", out.Attempts, out.Last)
 		return res
 	}
 	choices, _ := parseChoices(out.Value)
@@ -156,7 +156,7 @@ func (d *Dataset) official(r *bench.Rounds, res sdk.ItemResult, p *problem, fina
 func ruleLabels(res sdk.ItemResult, final string, gold []string, digits bool) sdk.ItemResult {
 	labels, ok := labelSet(final, digits)
 	if !ok {
-		res.Reason = "no judge configured and the final answer is not a bare set of option letters"
+		res.Path, res.Reason = sdk.PathNoJudge, "no judge configured and the final answer is not a bare set of option letters"
 		return res
 	}
 	res.Path, res.Extracted = sdk.PathRule, strings.Join(labels, ", ")

@@ -106,13 +106,13 @@ func TestScoreLeaderboardRules(t *testing.T) {
 		{name: "half of a two-letter answer", id: "v1_5", response: reply("Grid B follows the rule."),
 			judge: []string{"B"}, hit: false, path: sdk.PathJudge},
 		{name: "numeric answer is unreachable", id: "v1_20", response: reply("Statement 3 is the logical one."),
-			judge: []string{"3", "3", "3", "3", "3"}, hit: false, path: sdk.PathUnresolved,
+			judge: []string{"3", "3", "3", "3", "3"}, hit: false, path: sdk.PathJudgeFailed,
 			reason: `standard answer "3" is not letters`},
 		{name: "wrong letter", id: "v1_21", response: reply("C"), judge: []string{"C"}, path: sdk.PathJudge},
 		{name: "empty standard answer", id: "v1_382", response: reply("The answer is A."),
 			hit: false, path: sdk.PathRule, reason: "the standard answer is empty"},
 		{name: "five invalid outputs", id: "v1_3", response: reply("Either D or maybe A"),
-			judge: []string{"D or A", "d", "D.", "(D)", "Failed to obtain answer via API."}, hit: false, path: sdk.PathUnresolved,
+			judge: []string{"D or A", "d", "D.", "(D)", "Failed to obtain answer via API."}, hit: false, path: sdk.PathJudgeFailed,
 			reason: "no valid judge output (upper-case letters only) in 5 tries"},
 		{name: "no choice: Z", id: "v1_6", response: reply("I cannot see the image."), judge: []string{"Z"}, path: sdk.PathJudge},
 		{name: "duplicate letters do not match", id: "v1_8", response: reply("A, A"), judge: []string{"AA"}, path: sdk.PathJudge},
@@ -155,7 +155,7 @@ func TestScoreOfficialRules(t *testing.T) {
 		{name: "numbers as JSON numbers", id: "v1_21", response: reply("The answer is 2"),
 			judge: []string{`{"choices": [2]}`}, hit: false, path: sdk.PathJudge},
 		{name: "unreadable five times is ZZZZZ", id: "v1_5", response: reply("Grids B and D"),
-			judge: []string{"B and D", "{}", "choices: B D", judgeErr, "???"}, hit: false, path: sdk.PathUnresolved,
+			judge: []string{"B and D", "{}", "choices: B D", judgeErr, "???"}, hit: false, path: sdk.PathJudgeFailed,
 			reason: "scored as ZZZZZ"},
 		{name: "empty reply matches the empty answer", id: "v1_382", response: reply("<think>nothing to see</think><answer></answer>"),
 			hit: true, path: sdk.PathRule, reason: "matches it"},
@@ -176,9 +176,9 @@ func TestScoreWithoutJudge(t *testing.T) {
 			{name: "letter set", id: "v1_1", response: reply("A, C"), hit: true, path: sdk.PathRule},
 			{name: "parenthesised letter", id: "v1_0", response: reply("(C)"), hit: true, path: sdk.PathRule},
 			{name: "wrong letter", id: "v1_3", response: reply("A."), hit: false, path: sdk.PathRule},
-			{name: "digits are not labels here", id: "v1_20", response: reply("3"), path: sdk.PathUnresolved,
+			{name: "digits are not labels here", id: "v1_20", response: reply("3"), path: sdk.PathNoJudge,
 				reason: "unreachable under leaderboard rules"},
-			{name: "sentence", id: "v1_6", response: reply("The answer is B"), path: sdk.PathUnresolved, reason: "no judge configured"},
+			{name: "sentence", id: "v1_6", response: reply("The answer is B"), path: sdk.PathNoJudge, reason: "no judge configured"},
 		})
 		if rep.Rule != 3 || rep.Unresolved != Items-3 {
 			t.Errorf("rule %d unresolved %d", rep.Rule, rep.Unresolved)
@@ -189,7 +189,7 @@ func TestScoreWithoutJudge(t *testing.T) {
 			{name: "digit", id: "v1_20", response: reply("3"), hit: true, path: sdk.PathRule},
 			{name: "digit set", id: "v1_21", response: reply("1, 3"), hit: false, path: sdk.PathRule},
 			{name: "letter set", id: "v1_2", response: reply("(B) and (D)"), hit: true, path: sdk.PathRule},
-			{name: "sentence", id: "v1_6", response: reply("It is B"), path: sdk.PathUnresolved, reason: "no judge configured"},
+			{name: "sentence", id: "v1_6", response: reply("It is B"), path: sdk.PathNoJudge, reason: "no judge configured"},
 		})
 	})
 }

@@ -78,7 +78,7 @@ func (d *Dataset) ruleOnly(res sdk.ItemResult, p *problem, final string) sdk.Ite
 	res.Extracted = final
 	hit, resolved, how := ruleVerdict(p, final)
 	if !resolved {
-		res.Reason = "no judge configured and the final answer is not a bare answer a rule can compare"
+		res.Path, res.Reason = sdk.PathNoJudge, "no judge configured and the final answer is not a bare answer a rule can compare"
 		return res
 	}
 	res.Path, res.Hit, res.Reason = sdk.PathRule, hit, how
@@ -124,7 +124,7 @@ func (d *Dataset) judged(r *bench.Rounds, res sdk.ItemResult, p *problem, final 
 		return res
 	}
 	if !sc.OK {
-		res.Path = sdk.PathUnresolved
+		res.Path = sdk.PathJudgeFailed
 		notes = append(notes, fmt.Sprintf("no valid judgement ('0' or '1') in %d tries (last: %q)", sc.Attempts, sc.Last))
 		res.Reason = strings.Join(notes, "; ")
 		return res

@@ -89,9 +89,9 @@ func judged(res sdk.ItemResult, out bench.Outcome, hit func(string) bool) sdk.It
 	case out.Waiting:
 		res.Reason = "waiting for the judge"
 	case out.NoJudge:
-		res.Reason = "rules found no answer and no judge is configured"
+		res.Path, res.Reason = sdk.PathNoJudge, "rules found no answer and no judge is configured"
 	case !out.OK:
-		res.Reason = fmt.Sprintf("judge gave no usable answer in %d attempts (last: %q)", out.Attempts, bench.Clip(out.Last))
+		res.Path, res.Reason = sdk.PathJudgeFailed, fmt.Sprintf("judge gave no usable answer in %d attempts (last: %q)", out.Attempts, bench.Clip(out.Last))
 	default:
 		res.Extracted, res.Path, res.Hit = out.Value, sdk.PathJudge, hit(out.Value)
 	}

@@ -137,11 +137,14 @@ func TestLeaderboardRules(t *testing.T) {
 		name:     "five failed attempts leave the item unresolved",
 		response: map[string]string{"2": "fourteen"},
 		script:   map[string][]string{"2": {"!error", "!error", "!error", "!error", "!error"}},
-		want:     map[string]want{"2": {"", sdk.PathUnresolved, false}},
+		want:     map[string]want{"2": {"", sdk.PathJudgeFailed, false}},
 	}, {
-		name:     "cut off while thinking: no answer, no judge call",
+		// VLAA-Thinker's post-processing passes a reply with no answer
+		// block whole: the judge reads it.
+		name:     "cut off while thinking goes to the judge whole",
 		response: map[string]string{"2": "<think>Let me count the cubes: 1, 2, 3"},
-		want:     map[string]want{"2": {"", sdk.PathUnresolved, false}},
+		script:   map[string][]string{"2": {"3"}},
+		want:     map[string]want{"2": {"3", sdk.PathJudge, false}},
 	}, {
 		name:     "the answer block is the answer",
 		response: map[string]string{"2": "<think>count</think> <answer> 14 </answer>"},

@@ -70,9 +70,9 @@ func scoreLeaderboard(rounds *bench.Rounds, p *Problem, text string, res sdk.Ite
 	case out.Waiting:
 		res.Reason = "waiting for the judge"
 	case out.NoJudge:
-		res.Reason = "can_infer found no option and no judge is configured"
+		res.Path, res.Reason = sdk.PathNoJudge, "can_infer found no option and no judge is configured"
 	case !out.OK:
-		res.Reason = fmt.Sprintf("judge matched no option in %d attempts (last: %q); VLMEvalKit would pick a random option", out.Attempts, clip(out.Last))
+		res.Path, res.Reason = sdk.PathJudgeFailed, fmt.Sprintf("judge matched no option in %d attempts (last: %q); VLMEvalKit would pick a random option", out.Attempts, clip(out.Last))
 	default:
 		res.Extracted, res.Path, res.Hit = out.Value, sdk.PathJudge, out.Value == p.Answer
 	}

@@ -151,8 +151,8 @@ func TestScoreHandBuiltLeaderboard(t *testing.T) {
 	}
 	for id, want := range map[string]string{
 		"2steps_2.2":     "judge Z false",
-		"3steps_1.1":     "unresolved  false",
-		"3steps_1.3":     "unresolved  false",
+		"3steps_1.1":     "judge-failed  false",
+		"3steps_1.3":     "judge-failed  false",
 		"2steps_1.2":     "judge C true",
 		"2steps_3.multi": "rule B true",
 	} {
@@ -234,7 +234,7 @@ func TestScoreNoJudge(t *testing.T) {
 		t.Errorf("rule/judged/unresolved = %d/%d/%d, want 10/0/7", rep.Rule, rep.Judged, rep.Unresolved)
 	}
 	for _, it := range rep.Items {
-		if it.Path == sdk.PathUnresolved && it.Hit {
+		if sdk.IsUnresolved(it.Path) && it.Hit {
 			t.Errorf("%s: unresolved but hit", it.ID)
 		}
 	}

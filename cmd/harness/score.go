@@ -27,7 +27,8 @@ func newScoreCmd(g *globals) *cobra.Command {
 The predictions file is JSONL, one {"id": ..., "response": ...} per line (or a
 JSON object mapping id to response). The report goes to stdout as tables and to
 OUT/BENCHMARK.json, with one line per item in OUT/BENCHMARK.items.jsonl
-(id, response, extracted answer, extraction path rule|judge|unresolved, hit).
+(id, response, extracted answer, extraction path rule|judge|quirk|no-judge|
+judge-failed|unresolved, hit, and the quirk that decided it, if any).
 
 The exit status is 1 when items have no response (unless --allow-partial) or
 are left unresolved by the judge (unless --allow-unresolved); the report is
