@@ -26,6 +26,9 @@ func newConfigCmd(g *globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			if err := cfg.CheckRunnable(); err != nil {
+				return err
+			}
 			fmt.Fprintf(cmd.OutOrStdout(), "%s: ok (%d plugins, %d models, %d benchmarks, %d recipes)\n",
 				cfg.File, len(cfg.Plugins), len(cfg.Models), len(cfg.Benchmarks), len(cfg.Recipes))
 			return nil

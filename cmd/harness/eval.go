@@ -314,6 +314,12 @@ func (f *evalFlags) plan(cmd *cobra.Command, cfg *config.Config) (*plan, error) 
 		return nil, fmt.Errorf("--concurrency %d: use 1 or more", m.Concurrency)
 	case m.Generation.MaxTokens < 1:
 		return nil, fmt.Errorf("--max-tokens %d: use 1 or more", m.Generation.MaxTokens)
+	case m.Timeout.Duration <= 0:
+		return nil, fmt.Errorf("--timeout %s: use a positive limit for one request, e.g. 5m", m.Timeout.Duration)
+	case m.APIKeyEnv != "" && os.Getenv(m.APIKeyEnv) == "":
+		// Sending no key to a server that wants one fails every request
+		// with 401; say so now rather than after the first round.
+		return nil, fmt.Errorf("--api-key-env %s: $%s is not set (or empty); export it, or leave --api-key-env out for a server that needs no key", m.APIKeyEnv, m.APIKeyEnv)
 	}
 	p.model = m
 

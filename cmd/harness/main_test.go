@@ -217,6 +217,14 @@ func TestReadmeConfigExample(t *testing.T) {
 	if err := os.WriteFile(path, []byte(strings.ReplaceAll(block, "NAME", "readme")), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	// config check also finds the plugin commands it names: give the
+	// example's trainer an executable where it says.
+	if err := os.MkdirAll(filepath.Join(dir, "bin"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "bin", "my-trainer"), []byte("#!/bin/sh\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
 	r := harness(t, dir, "config", "check", path)
 	if r.code != 0 {
 		t.Errorf("README example: exit %d\n%s%s", r.code, r.stdout, r.stderr)

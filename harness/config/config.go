@@ -30,6 +30,9 @@ type Config struct {
 
 	// File is the path the config was read from ("" for the embedded default).
 	File string `yaml:"-"`
+
+	// at is where each value was written, for problems found after Parse.
+	at map[string]pos
 }
 
 // Data says where benchmark data comes from.

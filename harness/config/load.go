@@ -47,7 +47,7 @@ func Parse(name string, data []byte, cat Catalog, getenv func(string) (string, b
 	if err := dec.Decode(&extra); err == nil {
 		return nil, Problems{{File: name, Line: extra.Line, Column: extra.Column, Msg: "a second YAML document; a config file holds one"}}
 	}
-	cfg := &Config{File: name}
+	cfg := &Config{File: name, at: d.at}
 	d.decode(&root, reflect.ValueOf(cfg).Elem(), "")
 	applyDefaults(cfg)
 	v := &validator{d: d, cat: cat, cfg: cfg}

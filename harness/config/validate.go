@@ -208,6 +208,9 @@ func (v *validator) validate() {
 // generation checks sampling settings a server would refuse or read as
 // something else (vLLM takes top_k -1 or 0 as "off").
 func (v *validator) generation(path string, g Generation) {
+	if g.MaxTokens < 0 {
+		v.problem(path+".max_tokens", "max_tokens must be positive (0: the default), got %d", g.MaxTokens)
+	}
 	if g.TopP != nil && (*g.TopP <= 0 || *g.TopP > 1) {
 		v.problem(path+".top_p", "top_p must be in (0, 1], got %g", *g.TopP)
 	}
@@ -219,6 +222,9 @@ func (v *validator) generation(path string, g Generation) {
 	}
 	if g.Temperature != nil && *g.Temperature < 0 {
 		v.problem(path+".temperature", "temperature must be 0 (greedy) or more, got %g", *g.Temperature)
+	}
+	if g.MaxPixels < 0 {
+		v.problem(path+".max_pixels", "max_pixels must be 0 (send images as they are) or more, got %d", g.MaxPixels)
 	}
 }
 

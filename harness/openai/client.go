@@ -82,6 +82,9 @@ func New(cfg Config) (*Client, error) {
 	} else if cfg.APIKey == "" {
 		cfg.APIKey = getenv(cfg.APIKeyEnv)
 	}
+	// A URL copied from a server's docs often names the endpoint itself;
+	// appending /chat/completions again would call .../chat/completions/chat/completions.
+	cfg.BaseURL = strings.TrimSuffix(strings.TrimRight(cfg.BaseURL, "/"), "/chat/completions")
 	u, err := url.Parse(cfg.BaseURL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return nil, fmt.Errorf("openai: base URL %q: want http(s)://host[:port]/v1 (set it in the config or $%s)", cfg.BaseURL, cfg.BaseURLEnv)
