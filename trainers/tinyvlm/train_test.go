@@ -176,3 +176,69 @@ func TestScheduleAndTraining(t *testing.T) {
 		t.Error("embeddings did not change")
 	}
 }
+
+// The Scorer's log-probabilities are those the loss trains on.
+func TestScorerMatchesLoss(t *testing.T) {
+	m := tinyModel(t, 8)
+	patches, _ := m.Config.ImagePatches(squaresPNG(t, 1))
+	prompt, _ := m.EncodePrompt("", "What colour is the circle?")
+	pt, tk, mk, _ := m.SFTBatch([]Example{{Patches: patches, Prompt: prompt, Response: m.EncodeResponse("<answer>red</answer>")}})
+	sc, err := NewScorer(testBackend(t), m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	logp, ent, err := sc.Score(pt, tk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lp := tensors.MustCopyFlatData[float32](logp)
+	en := tensors.MustCopyFlatData[float32](ent)
+	mask := tensors.MustCopyFlatData[float32](mk)
+	seq := tensors.MustCopyFlatData[int32](tk)
+	var nll, n float64
+	for j := range lp {
+		if mask[j] == 1 {
+			nll -= float64(lp[j])
+			n++
+			ids := make([]int, j)
+			for k := range j {
+				ids[k] = int(seq[k])
+			}
+			if want := logSoftmaxAt(fullLogits(t, m, patches, ids), int(seq[j])); math.Abs(want-float64(lp[j])) > 1e-4 {
+				t.Errorf("logp[%d] = %v, by hand %v", j, lp[j], want)
+			}
+		}
+		if en[j] < 0 || float64(en[j]) > math.Log(float64(m.Config.Vocab))+1e-3 {
+			t.Errorf("entropy[%d] = %v outside [0, log V]", j, en[j])
+		}
+	}
+	if lp[0] != 0 || en[0] != 0 {
+		t.Errorf("column 0: logp %v entropy %v, want 0", lp[0], en[0])
+	}
+	_ = nll / n
+}
+
+// The broadcast path of einsum computes what a matrix product does.
+func TestSmallEinsum(t *testing.T) {
+	a := []float32{1, 2, 3, 4, 5, 6}          // [2,3]
+	b := []float32{1, 0, -1, 2, 1, 0.5, 0, 3} // [2,4]
+	out, err := CallOnceN(testBackend(t), func(x, y *Node) []*Node {
+		return []*Node{einsum("ij,jk->ik", Transpose(x, 0, 1), y), einsum("bi,bi->b", x, x)}
+	}, tensors.FromFlatDataAndDimensions(a, 2, 3), tensors.FromFlatDataAndDimensions(b, 2, 4))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// aᵀ [3,2] · b [2,4]
+	got := tensors.MustCopyFlatData[float32](out[0])
+	for i := range 3 {
+		for k := range 4 {
+			want := a[i]*b[k] + a[3+i]*b[4+k]
+			if got[i*4+k] != want {
+				t.Errorf("[%d,%d] = %v, want %v", i, k, got[i*4+k], want)
+			}
+		}
+	}
+	if sq := tensors.MustCopyFlatData[float32](out[1]); sq[0] != 14 || sq[1] != 77 {
+		t.Errorf("row norms %v, want [14 77]", sq)
+	}
+}
