@@ -41,6 +41,7 @@ func newRootCmd() *cobra.Command {
 		newPluginsCmd(g),
 		newConfigCmd(g),
 		newRewardCmd(),
+		newModelCmd(g),
 		newDataCmd(),
 		newPluginCmd(),
 		newServeCmd(g),
