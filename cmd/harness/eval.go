@@ -205,6 +205,10 @@ func runEval(cmd *cobra.Command, g *globals, f *evalFlags) error {
 		}
 	}
 	runErr := r.Run(ctx, res, p.targets)
+	if n, other := client.CachedFromOtherEndpoint(); n > 0 {
+		fmt.Fprintf(stderr, "harness: warning: %d answer(s) of %s came from the cache, recorded from %s, not %s (the cache is keyed by model name, request and settings: serve each model under its own name, or pass --no-cache to ask this server)\n",
+			n, m.Model, other, client.Endpoint())
+	}
 	path, err := save()
 	if err != nil {
 		return err

@@ -2,6 +2,7 @@ package cache
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -54,7 +55,11 @@ func load(f *os.File) (*loaded, error) {
 			out.torn = true
 			return out, nil
 		}
-		if len(line) > 0 {
+		if len(line) > 0 && len(bytes.TrimSpace(line)) == 0 {
+			// A blank line (an editor, a concatenation): no entry, no harm.
+			lineNo++
+			out.good += int64(len(line))
+		} else if len(line) > 0 {
 			lineNo++
 			e, perr := parseLine(line)
 			if perr != nil {

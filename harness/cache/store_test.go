@@ -302,3 +302,27 @@ func TestConcurrentWriters(t *testing.T) {
 		t.Errorf("reopened: Len %d warnings %q, want %d and none", s.Len(), s.Warnings(), want)
 	}
 }
+
+// TestBlankLineInMiddleNotFatal (issue 11 item 13): a blank line between
+// entries (an editor, two files concatenated) is skipped, not a corrupt
+// file; appending after it still works.
+func TestBlankLineInMiddleNotFatal(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "c.jsonl")
+	text := `{"key":"a","value":1}` + "\n\n   \n" + `{"key":"b","value":2}` + "\n"
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s := openT(t, path, Options{})
+	if s.Len() != 2 {
+		t.Errorf("%d entries, want 2", s.Len())
+	}
+	if err := s.Put("c", 3); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	s = openT(t, path, Options{})
+	defer s.Close()
+	if v, ok := s.Get("c"); !ok || string(v) != "3" || s.Len() != 3 {
+		t.Errorf("after reopening: %d entries, c = %s %v", s.Len(), v, ok)
+	}
+}

@@ -55,6 +55,10 @@ func (c *Client) Generate(ctx context.Context, prompts []sdk.Prompt, params sdk.
 // cachedGeneration is the cache value of one prompt's samples.
 type cachedGeneration struct {
 	Samples []cachedSample `json:"samples"`
+	// Endpoint is the server that answered. It is not part of the key (a
+	// model served elsewhere under the same name answers the same), but a
+	// hit recorded from another endpoint is counted and warned about.
+	Endpoint string `json:"endpoint,omitempty"`
 }
 
 type cachedSample struct {
@@ -157,7 +161,7 @@ func (c *Client) ask(ctx context.Context, promptID, key, system string, parts []
 		}
 	}
 	if key != "" && complete {
-		cg := cachedGeneration{Samples: make([]cachedSample, n)}
+		cg := cachedGeneration{Samples: make([]cachedSample, n), Endpoint: c.endpoint}
 		for i, g := range gens {
 			cg.Samples[i] = cachedSample{Text: g.Text, Tokens: g.Tokens, Truncated: g.Truncated, ReasoningField: g.ReasoningField}
 		}
@@ -179,6 +183,9 @@ func (c *Client) cachedGenerations(key, promptID string, n int) ([]sdk.Generatio
 		return nil, false
 	}
 	c.usage.cacheHits.Add(1)
+	if cg.Endpoint != "" && cg.Endpoint != c.endpoint {
+		c.otherEndpoint(cg.Endpoint)
+	}
 	gens := make([]sdk.Generation, n)
 	for i, s := range cg.Samples {
 		gens[i] = sdk.Generation{PromptID: promptID, Sample: i, Text: s.Text, Tokens: s.Tokens, Truncated: s.Truncated, ReasoningField: s.ReasoningField}
