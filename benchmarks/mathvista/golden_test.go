@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/vlmlab/harness/benchmarks/bench"
 	"github.com/vlmlab/harness/internal/testenv"
 	"github.com/vlmlab/harness/plugins/sdk"
 )
@@ -132,4 +133,57 @@ func derefAny(s *string) any {
 		return nil
 	}
 	return *s
+}
+
+// Issue 10 item 5: scoring the raw responses of the published results with
+// the stored GPT extraction standing in for the extractor (what `harness
+// score --stored-extractions` does) gives every stored true_false: the
+// official rules run first, as upstream, and the stored answer is used
+// where upstream asked GPT.
+func TestOfficialGoldensFromResponses(t *testing.T) {
+	for _, model := range []string{"bard", "chatgpt", "gpt4"} {
+		t.Run(model, func(t *testing.T) {
+			output := filepath.Join(testenv.SharedPath(t, "goldens", "mathvista", model), "output.json")
+			raw, err := os.ReadFile(output)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var recs map[string]struct {
+				Response   string  `json:"response"`
+				Extraction *string `json:"extraction"`
+				TrueFalse  bool    `json:"true_false"`
+			}
+			if err := json.Unmarshal(raw, &recs); err != nil {
+				t.Fatal(err)
+			}
+			ds, err := Load(context.Background(), sdk.LoadRequest{Path: output, Profile: sdk.ProfileOfficial, Judge: "stored extraction",
+				Options: map[string]string{"postprocess": "none"}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var rs []sdk.Response
+			for pid, r := range recs {
+				rs = append(rs, sdk.Response{ItemID: pid, Text: r.Response})
+			}
+			rep, err := bench.Drive(context.Background(), ds, rs, func(q sdk.JudgeRequest) sdk.JudgeAnswer {
+				if e := recs[q.ItemID].Extraction; e != nil {
+					return sdk.JudgeAnswer{Key: q.Key, Text: *e}
+				}
+				return sdk.JudgeAnswer{Key: q.Key, Error: "no stored extraction"}
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var differ []string
+			for _, it := range rep.Items {
+				if it.Hit != recs[it.ID].TrueFalse {
+					differ = append(differ, it.ID+" ("+it.Path+", extracted "+it.Extracted+")")
+				}
+			}
+			t.Logf("%s: %d of %d verdicts agree; rule %d, stored extraction %d", model, len(rep.Items)-len(differ), len(rep.Items), rep.Rule, rep.Judged)
+			if len(differ) > 0 {
+				t.Errorf("%s: %d verdicts differ: %v", model, len(differ), differ)
+			}
+		})
+	}
 }

@@ -18,6 +18,7 @@ func newScoreCmd(g *globals) *cobra.Command {
 		allowPartial, allowUnresolved              bool
 		judge                                      judgeFlags
 		options                                    map[string]string
+		stored                                     bool
 	)
 	cmd := &cobra.Command{
 		Use:   "score --benchmark NAME --data PATH --predictions FILE",
@@ -29,6 +30,11 @@ JSON object mapping id to response). The report goes to stdout as tables and to
 OUT/BENCHMARK.json, with one line per item in OUT/BENCHMARK.items.jsonl
 (id, response, extracted answer, extraction path rule|judge|quirk|no-judge|
 judge-failed|unresolved, hit, and the quirk that decided it, if any).
+
+A published results file (MathVista's output_*.json: per id the response, the
+GPT extraction and the verdict) is read as predictions too; with
+--stored-extractions its extractions answer the extraction stage, so
+--profile official reproduces the published verdicts without a judge.
 
 The exit status is 1 when items have no response (unless --allow-partial) or
 are left unresolved by the judge (unless --allow-unresolved); the report is
@@ -47,6 +53,18 @@ written either way. Without a judge, unresolved items are only counted.`,
 				defer j.Close()
 				jd = j
 			}
+			judgeName := judge.name()
+			if stored {
+				if judgeName != "" {
+					return fmt.Errorf("--stored-extractions replaces the judge; drop --judge %s", judge.model)
+				}
+				ext, err := evaluate.ReadStoredExtractions(predictions)
+				if err != nil {
+					return fmt.Errorf("--stored-extractions: %w", err)
+				}
+				judgeName = "stored extraction (" + filepath.Base(predictions) + ")"
+				jd = evaluate.StoredJudge{Extractions: ext, Name: judgeName}
+			}
 			cfg, err := g.loadConfig()
 			if err != nil {
 				return err
@@ -57,7 +75,7 @@ written either way. Without a judge, unresolved items are only counted.`,
 			}
 			defer h.Close()
 			ctx := cmd.Context()
-			_, ds, err := openEvaluator(ctx, h, cat, benchmark, benchmark, sdk.LoadRequest{Path: data, Profile: profile, AllowPartial: allowPartial, Judge: judge.name(), Options: options})
+			_, ds, err := openEvaluator(ctx, h, cat, benchmark, benchmark, sdk.LoadRequest{Path: data, Profile: profile, AllowPartial: allowPartial, Judge: judgeName, Options: options})
 			if err != nil {
 				return err
 			}
@@ -103,6 +121,7 @@ written either way. Without a judge, unresolved items are only counted.`,
 	f.StringVar(&predictions, "predictions", "", "JSONL of {id, response}")
 	f.StringVar(&profile, "profile", sdk.ProfileLeaderboard, "scoring rules: leaderboard (VLMEvalKit) or official (the benchmark's own)")
 	f.StringVar(&out, "out", filepath.Join(".harness", "scores"), "folder for the JSON report and per-item JSONL")
+	f.BoolVar(&stored, "stored-extractions", false, "take the GPT extractions stored in a published results file (MathVista's output_*.json, the --predictions file) as the judge's answers, to reproduce an official score offline")
 	f.StringToStringVar(&options, "option", nil, "evaluator option KEY=VALUE, repeatable (e.g. postprocess=split-think, quick_extract=on)")
 	f.BoolVar(&allowPartial, "allow-partial", false, "score a data file with fewer items than the benchmark, or predictions missing some items (scored wrong; the report says partial)")
 	f.BoolVar(&allowUnresolved, "allow-unresolved", false, "exit 0 although the judge left some items unresolved (no answer extracted; scored wrong)")

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -38,5 +40,39 @@ func TestScoreJudgeNone(t *testing.T) {
 	r = harness(t, dir, "score", "--benchmark", "logicvista", "--data", data, "--predictions", preds, "--option", "postprocess=think")
 	if r.code == 0 || !strings.Contains(r.stderr, "none, split-think, vlaa-thinker") {
 		t.Errorf("bad step: exit %d %s", r.code, r.stderr)
+	}
+}
+
+// Issue 10 item 5: a published MathVista results file is accepted as
+// predictions, and --stored-extractions reproduces its official score.
+func TestScoreStoredExtractions(t *testing.T) {
+	data := testenv.SharedPath(t, "data", "mathvista")
+	output := filepath.Join(testenv.SharedPath(t, "goldens", "mathvista", "gpt4"), "output.json")
+	raw, err := os.ReadFile(filepath.Join(filepath.Dir(output), "scores.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var scores struct {
+		Average struct {
+			Correct int `json:"correct"`
+			Total   int `json:"total"`
+		} `json:"average"`
+	}
+	if err := json.Unmarshal(raw, &scores); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	r := harness(t, dir, "score", "--benchmark", "mathvista", "--data", data, "--predictions", output, "--profile", "official",
+		"--stored-extractions", "--option", "postprocess=none", "--out", "out", "--allow-unresolved")
+	if r.code != 0 {
+		t.Fatalf("exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	want := fmt.Sprintf("mathvista Overall acc: %.2f", 100*float64(scores.Average.Correct)/float64(scores.Average.Total))
+	if !strings.Contains(r.stdout, want) || !strings.Contains(r.stdout, "judge stored extraction (output.json)") {
+		t.Errorf("want %q in:\n%s", want, r.stdout)
+	}
+	r = harness(t, dir, "score", "--benchmark", "mathvista", "--data", data, "--predictions", output, "--stored-extractions", "--judge", "gpt-4")
+	if r.code == 0 || !strings.Contains(r.stderr, "replaces the judge") {
+		t.Errorf("--judge with --stored-extractions: exit %d %s", r.code, r.stderr)
 	}
 }

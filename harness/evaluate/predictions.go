@@ -24,7 +24,9 @@ type prediction struct {
 }
 
 // ReadPredictions reads model responses: JSONL with one {"id", "response"}
-// object per line, or one JSON object mapping id to response.
+// object per line, one JSON object mapping id to response, or a published
+// results file mapping id to a record with a "response" (MathVista's
+// output_*.json).
 func ReadPredictions(path string) ([]sdk.Response, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -33,6 +35,10 @@ func ReadPredictions(path string) ([]sdk.Response, error) {
 	trimmed := bytes.TrimSpace(data)
 	if len(trimmed) == 0 {
 		return nil, fmt.Errorf("%s: empty predictions file", path)
+	}
+	// A published results file (MathVista's output_*.json): id -> record.
+	if out, ok, err := readResultObject(path, trimmed); ok {
+		return out, err
 	}
 	// A single JSON object spanning the file is the id -> response form,
 	// unless it is one JSONL record.
