@@ -80,12 +80,17 @@ func (s *Server) cachedRanking(c *gin.Context, kind string, fn func(q store.Quer
 		s.badQuery(c, kind, err)
 		return
 	}
+	rk, gen, err := s.snap.get(c.Request.Context())
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
 	key := kind + "?" + encode(q).Encode()
-	if v, ok := s.cache.get(key); ok {
+	if v, ok := s.cache.get(key, gen); ok {
 		c.Data(http.StatusOK, v.ctype, v.body)
 		return
 	}
-	page, err := s.st.List(c.Request.Context(), q)
+	page, err := rk.Query(q)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -95,7 +100,9 @@ func (s *Server) cachedRanking(c *gin.Context, kind string, fn func(q store.Quer
 		s.fail(c, err)
 		return
 	}
-	s.cache.put(key, ctype, body)
+	if gen != 0 {
+		s.cache.put(key, ctype, body, gen)
+	}
 	c.Data(http.StatusOK, ctype, body)
 }
 

@@ -55,8 +55,8 @@ func parseQuery(v url.Values) (store.Query, error) {
 		return q, badRequest{"q", "longer than 200 characters"}
 	}
 	q.Sort = v.Get("sort")
-	if q.Sort != "" && q.Sort != "rank" && q.Sort != "average" && !sortable[q.Sort] {
-		return q, badRequest{"sort", fmt.Sprintf("%q: use rank, average, model, organisation, params, type, date or a benchmark name", q.Sort)}
+	if q.Sort != "" && q.Sort != "rank" && !slices.Contains(store.SortKeys, q.Sort) {
+		return q, badRequest{"sort", fmt.Sprintf("%q: use rank, %s", q.Sort, strings.Join(store.SortKeys, ", "))}
 	}
 	q.Desc = isTrue(v.Get("desc"))
 	var err error
@@ -71,9 +71,6 @@ func parseQuery(v url.Values) (store.Query, error) {
 	}
 	return q, nil
 }
-
-var sortable = map[string]bool{"model": true, "organisation": true, "params": true, "type": true, "date": true,
-	"mathvista": true, "mathvision": true, "mathverse": true, "dynamath": true, "wemath": true, "logicvista": true}
 
 func isTrue(s string) bool { return s == "1" || s == "true" || s == "on" || s == "yes" }
 

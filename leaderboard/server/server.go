@@ -45,8 +45,9 @@ type Options struct {
 	// Version is shown in the footer and in /healthz.
 	Version string
 	Logger  *slog.Logger
-	// CacheTTL bounds how stale a cached ranking may be when another
-	// process writes to the same store (default 2 s; negative: no cache).
+	// CacheTTL bounds how long a write by another process to the same
+	// store goes unseen by the ranking (default 2 s; negative: never
+	// refresh on time, only on this process's writes).
 	CacheTTL time.Duration
 }
 
@@ -58,6 +59,7 @@ type Server struct {
 	reg     *prometheus.Registry
 	metrics *metrics
 	cache   *cache
+	snap    *snapshot
 
 	mu       sync.Mutex
 	limiters map[string]*rate.Limiter
@@ -87,7 +89,8 @@ func New(st store.Store, opts Options) (*Server, error) {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	s := &Server{st: st, opts: opts, pages: pages, reg: reg, metrics: newMetrics(reg), limiters: map[string]*rate.Limiter{}}
-	s.cache = newCache(opts.CacheTTL)
+	s.cache = newCache()
+	s.snap = &snapshot{st: st, ttl: opts.CacheTTL, onSwap: s.cache.clear}
 	return s, nil
 }
 
@@ -97,8 +100,9 @@ func (s *Server) SetQueue(q interface{ Wake() }) { s.opts.Queue = q }
 // Registry is where the server's metrics are; the queue adds its own.
 func (s *Server) Registry() *prometheus.Registry { return s.reg }
 
-// Changed drops cached rankings: the queue calls it after writing an entry.
-func (s *Server) Changed() { s.cache.clear() }
+// Changed drops the ranking snapshot and the pages made from it: the queue
+// calls it after writing an entry, the admin routes after theirs.
+func (s *Server) Changed() { s.snap.invalidate() }
 
 // Handler returns the HTTP handler of every route.
 func (s *Server) Handler() http.Handler {

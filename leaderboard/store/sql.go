@@ -198,125 +198,51 @@ func (s *sqlStore) Entry(ctx context.Context, id string) (Entry, error) {
 	return e, nil
 }
 
-// sortColumns maps Query.Sort to SQL; every key is a fixed string, never
-// user text.
-var sortColumns = map[string]string{
-	"model": "model", "organisation": "organisation", "params": "params_b", "type": "type", "date": "eval_date",
-	"mathvista": "mathvista", "mathvision": "mathvision", "mathverse": "mathverse", "dynamath": "dynamath",
-	"wemath": "wemath", "logicvista": "logicvista",
-}
-
 // likePattern escapes s for LIKE ... ESCAPE '\'.
 func likePattern(s string) string {
 	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 	return "%" + r.Replace(strings.ToLower(s)) + "%"
 }
 
-func in(col string, vals []string, args *[]any) string {
-	ph := make([]string, len(vals))
-	for i, v := range vals {
-		ph[i] = "?"
-		*args = append(*args, v)
-	}
-	return col + " IN (" + strings.Join(ph, ",") + ")"
-}
-
-func (s *sqlStore) List(ctx context.Context, q Query) (Page[Row], error) {
-	var (
-		where []string
-		args  []any
-	)
-	if !q.Hidden {
-		where = append(where, "hidden = 0")
-	}
-	if !q.Ablations {
-		where = append(where, "kind <> 'ablation'")
-	}
-	if len(q.Buckets) > 0 {
-		where = append(where, in("bucket", q.Buckets, &args))
-	}
-	if len(q.Types) > 0 {
-		where = append(where, in("type", q.Types, &args))
-	}
-	if q.VerifiedOnly {
-		where = append(where, "verified = 1")
-	}
-	if q.Profile != "" {
-		where = append(where, "profile = ?")
-		args = append(args, q.Profile)
-	}
-	if q.Search != "" {
-		p := likePattern(q.Search)
-		where = append(where, `(LOWER(model) LIKE ? ESCAPE '\' OR LOWER(organisation) LIKE ? ESCAPE '\')`)
-		args = append(args, p, p)
-	}
-	// Incomplete rows are never ranked against complete ones: they sort
-	// after them under the rank and average orders.
-	rankOrder := "complete DESC, average DESC, model ASC, id ASC"
-	order := rankOrder
-	switch q.Sort {
-	case "", "rank", "average":
-		if q.Desc {
-			order = "complete DESC, average ASC, model DESC, id DESC"
-		}
-	default:
-		col, ok := sortColumns[q.Sort]
-		if !ok {
-			return Page[Row]{}, fmt.Errorf("sort %q: use rank, average, model, organisation, params, type, date or a benchmark name", q.Sort)
-		}
-		dir := "ASC"
-		if q.Desc {
-			dir = "DESC"
-		}
-		order = col + " " + dir + " NULLS LAST, " + rankOrder
-	}
-	limit := q.Limit
-	if limit <= 0 || limit > 1000 {
-		limit = 50
-	}
-	sqlText := `SELECT ` + entryCols + `,
-		CASE WHEN complete = 1 THEN RANK() OVER (PARTITION BY complete ORDER BY average DESC) ELSE 0 END,
-		COUNT(*) OVER ()
-		FROM entries`
-	if len(where) > 0 {
-		sqlText += " WHERE " + strings.Join(where, " AND ")
-	}
-	sqlText += " ORDER BY " + order + " LIMIT ? OFFSET ?"
-	args = append(args, limit, max(q.Offset, 0))
-	rows, err := s.db.QueryContext(ctx, s.q(sqlText), args...)
+// Rows reads every entry without its detail document: one scan, for a
+// Ranking.
+func (s *sqlStore) Rows(ctx context.Context) ([]Entry, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT `+entryCols+` FROM entries`)
 	if err != nil {
-		return Page[Row]{}, fmt.Errorf("list entries: %w", err)
+		return nil, fmt.Errorf("read entries: %w", err)
 	}
 	defer rows.Close()
-	page := Page[Row]{Rows: []Row{}}
+	var out []Entry
 	for rows.Next() {
-		var r Row
-		var total int
-		e, err := scanEntry(rows, &r.Rank, &total)
+		e, err := scanEntry(rows)
 		if err != nil {
-			return Page[Row]{}, fmt.Errorf("list entries: %w", err)
+			return nil, fmt.Errorf("read entries: %w", err)
 		}
-		r.Entry = e
-		page.Total = total
-		page.Rows = append(page.Rows, r)
+		out = append(out, e)
 	}
-	if err := rows.Err(); err != nil {
-		return Page[Row]{}, fmt.Errorf("list entries: %w", err)
-	}
-	if len(page.Rows) == 0 && q.Offset > 0 {
-		// Past the end: the window count came with no row.
-		cq := *q.clone()
-		cq.Offset, cq.Limit = 0, 1
-		first, err := s.List(ctx, cq)
-		if err != nil {
-			return Page[Row]{}, err
-		}
-		page.Total = first.Total
-	}
-	return page, nil
+	return out, rows.Err()
 }
 
-func (q Query) clone() *Query { return &q }
+// Version changes whenever an entry is added or changed: the count of
+// entries and the latest update time (every write sets updated_at).
+func (s *sqlStore) Version(ctx context.Context) (string, error) {
+	var n int64
+	var last sql.NullInt64
+	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*), MAX(updated_at) FROM entries`).Scan(&n, &last); err != nil {
+		return "", fmt.Errorf("entries version: %w", err)
+	}
+	return fmt.Sprintf("%d/%d", n, last.Int64), nil
+}
+
+// List ranks a fresh snapshot; the server keeps its snapshot between
+// requests instead.
+func (s *sqlStore) List(ctx context.Context, q Query) (Page[Row], error) {
+	rows, err := s.Rows(ctx)
+	if err != nil {
+		return Page[Row]{}, err
+	}
+	return NewRanking(rows).Query(q)
+}
 
 const itemCols = `benchmark, seq, item_id, question, response, extracted, path, hit, reason`
 
@@ -430,11 +356,11 @@ func (s *sqlStore) update(ctx context.Context, what, query string, args ...any) 
 }
 
 func (s *sqlStore) SetHidden(ctx context.Context, id string, hidden bool) error {
-	return s.update(ctx, "hide entry "+id, `UPDATE entries SET hidden = ? WHERE id = ?`, b2i(hidden), id)
+	return s.update(ctx, "hide entry "+id, `UPDATE entries SET hidden = ?, updated_at = ? WHERE id = ?`, b2i(hidden), time.Now().UnixMilli(), id)
 }
 
 func (s *sqlStore) SetFlag(ctx context.Context, id, flag string) error {
-	return s.update(ctx, "flag entry "+id, `UPDATE entries SET flag = ? WHERE id = ?`, flag, id)
+	return s.update(ctx, "flag entry "+id, `UPDATE entries SET flag = ?, updated_at = ? WHERE id = ?`, flag, time.Now().UnixMilli(), id)
 }
 
 // Tokens are "lb_ID_SECRET": the id finds the row, and the SHA-256 of the

@@ -274,6 +274,11 @@ type Store interface {
 	// transaction (the published rows at start-up, load tests).
 	PutEntries(ctx context.Context, es []Entry) error
 	Entry(ctx context.Context, id string) (Entry, error)
+	// Rows reads every entry, without Detail.
+	Rows(ctx context.Context) ([]Entry, error)
+	// Version is a token that changes whenever Rows would change.
+	Version(ctx context.Context) (string, error)
+	// List answers q over the current rows (a fresh Ranking).
 	List(ctx context.Context, q Query) (Page[Row], error)
 	Items(ctx context.Context, entryID string, q ItemQuery) (Page[Item], error)
 	// Compare pairs the items of two entries; onlyDiffer keeps the items
