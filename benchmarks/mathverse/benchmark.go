@@ -75,6 +75,10 @@ func (*Benchmark) Load(ctx context.Context, req sdk.LoadRequest) (sdk.Dataset, e
 	if err != nil {
 		return nil, err
 	}
+	v, err := parseVariant(req.Options)
+	if err != nil {
+		return nil, err
+	}
 	path, err := resolvePath(req.Path)
 	if err != nil {
 		return nil, err
@@ -85,8 +89,14 @@ func (*Benchmark) Load(ctx context.Context, req sdk.LoadRequest) (sdk.Dataset, e
 	var problems []problem
 	switch strings.ToLower(filepath.Ext(path)) {
 	case ".tsv":
-		problems, err = loadTSV(path)
+		if !v.leaderboardDefault() && profile == sdk.ProfileOfficial {
+			return nil, fmt.Errorf("%s: options %s/%s: the official profile scores Vision Only from testmini.json; other versions and prompts are VLMEvalKit's TSV datasets, scored with the leaderboard profile", path, OptionVersion, OptionPrompt)
+		}
+		problems, err = loadTSV(path, v)
 	case ".json":
+		if !v.leaderboardDefault() {
+			return nil, fmt.Errorf("%s: options %s/%s select VLMEvalKit's TSV datasets (MathVerse_MINIV.tsv and its versions); give a TSV, or drop the options for Vision Only", path, OptionVersion, OptionPrompt)
+		}
 		problems, err = loadJSON(path)
 	default:
 		return nil, fmt.Errorf("%s: unknown data file type; give testmini.json, testmini_text_only.json or a VLMEvalKit .tsv", path)
@@ -94,7 +104,7 @@ func (*Benchmark) Load(ctx context.Context, req sdk.LoadRequest) (sdk.Dataset, e
 	if err != nil {
 		return nil, err
 	}
-	partial, err := bench.CheckCount(Name, path, len(problems), Items, req.AllowPartial)
+	partial, err := bench.CheckCount(Name, path, len(problems), v.expected(), req.AllowPartial)
 	if err != nil {
 		return nil, err
 	}
@@ -105,7 +115,7 @@ func (*Benchmark) Load(ctx context.Context, req sdk.LoadRequest) (sdk.Dataset, e
 	d := &Dataset{
 		info: sdk.DatasetInfo{
 			Benchmark: Name, Path: path, DataHash: hash,
-			Count: len(problems), Expected: Items, Partial: partial, Synthetic: bench.Synthetic(path),
+			Count: len(problems), Expected: v.expected(), Partial: partial, Synthetic: bench.Synthetic(path),
 		},
 		profile:  profile,
 		judge:    req.Judge,
@@ -142,6 +152,8 @@ func parseOptions(opts map[string]string) (int, error) {
 	for _, k := range keys {
 		v := opts[k]
 		switch k {
+		case OptionVersion, OptionPrompt:
+			// parseVariant reads them.
 		case OptionTrunkResponse:
 			n, err := strconv.Atoi(strings.TrimSpace(v))
 			if err != nil {
@@ -149,7 +161,7 @@ func parseOptions(opts map[string]string) (int, error) {
 			}
 			trunk = n
 		default:
-			return 0, fmt.Errorf("%s: unknown option %q; the only option is %s", Name, k, OptionTrunkResponse)
+			return 0, fmt.Errorf("%s: unknown option %q; it takes %s, %s and %s", Name, k, OptionTrunkResponse, OptionVersion, OptionPrompt)
 		}
 	}
 	return trunk, nil

@@ -189,7 +189,7 @@ func TestLoadErrors(t *testing.T) {
 		{"profile", sdk.LoadRequest{Path: td("testmini_small.json"), Profile: "strict"},
 			`mathverse: unknown scoring profile "strict"; use "leaderboard" or "official"`},
 		{"option", sdk.LoadRequest{Path: td("testmini_small.json"), Options: map[string]string{"trunk": "30"}},
-			`mathverse: unknown option "trunk"; the only option is trunk_response`},
+			`mathverse: unknown option "trunk"; it takes trunk_response, version and prompt`},
 		{"option value", sdk.LoadRequest{Path: td("testmini_small.json"), Options: map[string]string{OptionTrunkResponse: "all"}},
 			`mathverse: option trunk_response: "all" is not an integer (words kept from the end of a response; 0 keeps all)`},
 	}

@@ -13,19 +13,24 @@ import (
 var tsvColumns = []string{"index", "image", "question", "answer", "question_for_eval", "metadata", "problem_version"}
 
 // loadTSV reads VLMEvalKit's MathVerse_MINIVOnly.tsv (dataset name
-// MathVerse_MINI_Vision_Only). Its question column is query_wo, which is the
-// prompt. Rows of other versions (a TSV with all five) are skipped, since the
-// leaderboard scores Vision Only. Optional columns problem_index and
+// MathVerse_MINI_Vision_Only), or another of its MathVerse TSVs with v naming
+// the version (MathVerse_MINIV.tsv holds all five). Its question column is
+// query_wo, which is the prompt, or query_cot for the cot prompt. Rows of
+// other versions are skipped. Optional columns problem_index and
 // question_type are used when present.
-func loadTSV(path string) ([]problem, error) {
+func loadTSV(path string, v variant) ([]problem, error) {
 	var out []problem
 	seen := map[string]int{}
 	spill := bench.NewImageSpill(path)
-	err := bench.ScanTSV(path, tsvColumns, func(row bench.TSVRow) error {
-		if row.Get("problem_version") != VisionOnly {
+	required := tsvColumns
+	if v.cot {
+		required = append(append([]string(nil), tsvColumns...), "query_cot")
+	}
+	err := bench.ScanTSV(path, required, func(row bench.TSVRow) error {
+		if v.version != "" && row.Get("problem_version") != v.version {
 			return nil
 		}
-		p, err := tsvProblem(path, row, spill)
+		p, err := tsvProblem(path, row, spill, v.cot)
 		if err != nil {
 			return err
 		}
@@ -42,7 +47,7 @@ func loadTSV(path string) ([]problem, error) {
 	return out, nil
 }
 
-func tsvProblem(path string, row bench.TSVRow, spill *bench.ImageSpill) (problem, error) {
+func tsvProblem(path string, row bench.TSVRow, spill *bench.ImageSpill, cot bool) (problem, error) {
 	where := fmt.Sprintf("%s: line %d", path, row.Line)
 	p := problem{
 		id:              strings.TrimSpace(row.Get("index")),
@@ -50,8 +55,10 @@ func tsvProblem(path string, row bench.TSVRow, spill *bench.ImageSpill) (problem
 		questionType:    strings.TrimSpace(row.Get("question_type")),
 		answer:          row.Get("answer"),
 		questionForEval: row.Get("question_for_eval"),
-		// The official [Question] of a Vision Only record is empty.
+		// The official [Question] of a Vision Only record is empty; other
+		// versions are scored with the leaderboard profile only.
 		question: "",
+		version:  strings.TrimSpace(row.Get("problem_version")),
 	}
 	if p.id == "" {
 		return p, fmt.Errorf("%s: field index: empty; every row needs an index", where)
@@ -68,6 +75,12 @@ func tsvProblem(path string, row bench.TSVRow, spill *bench.ImageSpill) (problem
 		}
 	}
 	question := row.Get("question")
+	if cot {
+		question = row.Get("query_cot")
+		if strings.TrimSpace(question) == "" {
+			return p, fmt.Errorf("%s: field query_cot: empty; option %s=cot asks each item with it", where, OptionPrompt)
+		}
+	}
 	if strings.TrimSpace(question) == "" {
 		return p, fmt.Errorf("%s: field question: empty; it is the prompt (query_wo) the model is asked", where)
 	}

@@ -30,7 +30,9 @@ type problem struct {
 	question string
 	subject  string
 	subfield string
-	prompt   []sdk.Part
+	// version is the problem_version ("Vision Only", …), "" when unknown.
+	version string
+	prompt  []sdk.Part
 }
 
 // multiChoice reports whether rules may treat the answer as option letters.
@@ -51,6 +53,9 @@ func (p *problem) item() sdk.Item {
 	}
 	if p.questionType != "" {
 		meta["question_type"] = p.questionType
+	}
+	if p.version != "" {
+		meta["problem_version"] = p.version
 	}
 	return sdk.Item{ID: p.id, Prompt: p.prompt, Meta: meta}
 }

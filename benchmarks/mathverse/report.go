@@ -27,8 +27,15 @@ func (d *Dataset) report(results []sdk.ItemResult) *sdk.Report {
 	bench.CountPaths(rep)
 	t := bench.NewTally()
 	hits := 0
+	several := false
+	for i := range d.problems {
+		several = several || d.problems[i].version != d.problems[0].version
+	}
 	for i, res := range results {
 		p := &d.problems[i]
+		if several {
+			t.AddBool(ByVersion, p.version, res.Hit)
+		}
 		t.AddBool(BySubject, p.subject, res.Hit)
 		t.AddBool(BySubfield, p.subfield, res.Hit)
 		if res.Hit {

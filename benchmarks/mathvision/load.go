@@ -166,9 +166,20 @@ func Load(ctx context.Context, req sdk.LoadRequest) (*Dataset, error) {
 	}
 	req.Options = rest
 	var rev revision
+	expected := Items
 	for k, v := range req.Options {
+		if k == OptionSubset {
+			switch v {
+			case "", "test":
+			case "mini":
+				expected = MiniItems
+			default:
+				return nil, fmt.Errorf("mathvision: option %s: %q is not \"test\" (3040 items) or \"mini\" (testmini, 304: MathVision_MINI.tsv or testmini.jsonl)", k, v)
+			}
+			continue
+		}
 		if k != OptionVLMEvalKit {
-			return nil, fmt.Errorf("mathvision: unknown option %q; it takes %s and %s", k, OptionVLMEvalKit, postprocess.Option)
+			return nil, fmt.Errorf("mathvision: unknown option %q; it takes %s, %s and %s", k, OptionVLMEvalKit, OptionSubset, postprocess.Option)
 		}
 		if profile == sdk.ProfileOfficial {
 			return nil, fmt.Errorf("mathvision: option %s chooses the leaderboard profile's VLMEvalKit revision; the official profile follows MATH-V", k)
@@ -194,7 +205,7 @@ func Load(ctx context.Context, req sdk.LoadRequest) (*Dataset, error) {
 	if err := checkUnique(file, problems); err != nil {
 		return nil, err
 	}
-	partial, err := bench.CheckCount(Name, file, len(problems), Items, req.AllowPartial)
+	partial, err := bench.CheckCount(Name, file, len(problems), expected, req.AllowPartial)
 	if err != nil {
 		return nil, err
 	}
@@ -205,7 +216,7 @@ func Load(ctx context.Context, req sdk.LoadRequest) (*Dataset, error) {
 	ds := &Dataset{
 		info: sdk.DatasetInfo{
 			Benchmark: Name, Path: file, DataHash: hash,
-			Count: len(problems), Expected: Items, Partial: partial, Synthetic: bench.Synthetic(file),
+			Count: len(problems), Expected: expected, Partial: partial, Synthetic: bench.Synthetic(file),
 		},
 		profile:  profile,
 		judge:    req.Judge,

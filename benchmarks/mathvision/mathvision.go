@@ -13,6 +13,14 @@ const Name = "mathvision"
 // Items is the size of the full test set, the split the leaderboard scores.
 const Items = 3040
 
+// MiniItems is the size of testmini (VLMEvalKit's MathVision_MINI, the
+// official testmini.jsonl), scored with option subset=mini.
+const MiniItems = 304
+
+// OptionSubset "mini" expects testmini's 304 items instead of the full
+// test set's 3040; scoring is unchanged.
+const OptionSubset = "subset"
+
 // PrimaryMetric names the leaderboard number: the Overall row's acc column.
 const PrimaryMetric = "Overall acc"
 

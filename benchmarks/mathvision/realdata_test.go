@@ -120,3 +120,21 @@ func TestRealTestmini(t *testing.T) {
 		t.Errorf("partial %v, score %v", r.Dataset.Partial, r.Score)
 	}
 }
+
+// Option subset=mini scores testmini (VLMEvalKit's MathVision_MINI) as the
+// whole of what it is, not as a partial test set.
+func TestRealTestminiSubset(t *testing.T) {
+	path := testenv.SharedPath(t, "data", "mathvision", "testmini.jsonl")
+	ds, err := Load(context.Background(), sdk.LoadRequest{Path: path, Options: map[string]string{OptionSubset: "mini"}})
+	must(t, err)
+	if info := ds.Info(); info.Partial || info.Count != MiniItems || info.Expected != MiniItems {
+		t.Errorf("info %+v", info)
+	}
+	if _, err := Load(context.Background(), sdk.LoadRequest{Path: path, Options: map[string]string{OptionSubset: "tiny"}}); err == nil || !strings.Contains(err.Error(), `"tiny" is not "test"`) {
+		t.Errorf("bad subset: %v", err)
+	}
+	test := testenv.SharedPath(t, "data", "mathvision", "test.jsonl")
+	if _, err := Load(context.Background(), sdk.LoadRequest{Path: test, Options: map[string]string{OptionSubset: "mini"}}); err == nil || !strings.Contains(err.Error(), "3040 items, the benchmark has 304") {
+		t.Errorf("the full test set as mini: %v", err)
+	}
+}

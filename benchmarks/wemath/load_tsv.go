@@ -15,12 +15,16 @@ const optionLetters = "ABCDEFGH"
 // loadTSV reads VLMEvalKit's WeMath.tsv: columns index, image, question,
 // answer, ID, key, option columns A…H (an empty cell is no option), and
 // optionally hint and knowledge concept.
-func loadTSV(ctx context.Context, path string) ([]Problem, error) {
+func loadTSV(ctx context.Context, path string, cot bool) ([]Problem, error) {
 	var problems []Problem
 	lineOf := map[string]int{}
 	spill := bench.NewImageSpill(path)
 	i := 0
-	err := bench.ScanTSV(path, []string{"index", "image", "question", "answer", "ID", "key", "A", "B"}, func(row bench.TSVRow) (err error) {
+	required := []string{"index", "image", "question", "answer", "ID", "key", "A", "B"}
+	if cot {
+		required = append(required, "requirement")
+	}
+	err := bench.ScanTSV(path, required, func(row bench.TSVRow) (err error) {
 		if i%256 == 0 {
 			if err := ctx.Err(); err != nil {
 				return err
@@ -36,6 +40,9 @@ func loadTSV(ctx context.Context, path string) ([]Problem, error) {
 			Hint:     row.Get("hint"),
 			Answer:   row.Get("answer"),
 			Concept:  row.Get("knowledge concept"),
+		}
+		if cot {
+			p.Requirement = row.Get("requirement")
 		}
 		if p.ID == "" {
 			return fmt.Errorf("%s: field index: empty", where)

@@ -25,6 +25,9 @@ type Problem struct {
 	Answer   string // option letter
 	Concept  string // knowledge concept
 	Images   []sdk.Part
+	// Requirement is the TSV's requirement column, appended to the prompt
+	// after a blank line for VLMEvalKit's WeMath_COT (option prompt=cot).
+	Requirement string
 }
 
 // Composite reports whether p is the group's multi-step problem.
@@ -87,7 +90,11 @@ func (p *Problem) validate(where string) error {
 func (p *Problem) item() sdk.Item {
 	parts := make([]sdk.Part, 0, len(p.Images)+1)
 	parts = append(parts, p.Images...)
-	parts = append(parts, sdk.Part{Text: Prompt(p.Hint, p.Question, p.Choices)})
+	text := Prompt(p.Hint, p.Question, p.Choices)
+	if p.Requirement != "" {
+		text += "\n" + p.Requirement
+	}
+	parts = append(parts, sdk.Part{Text: text})
 	return sdk.Item{
 		ID:     p.ID,
 		Prompt: parts,

@@ -47,6 +47,11 @@ const (
 	// the per-domain accuracies; by default the file beside the data is used
 	// when it exists.
 	OptionKnowledgeNodes = "knowledge_nodes"
+	// OptionPrompt "cot" is VLMEvalKit's WeMath_COT: the same WeMath.tsv, each
+	// prompt followed by a blank line and the row's requirement column.
+	// Scoring is unchanged. VLMEvalKit appends "nan" for an empty cell
+	// (pandas' missing value is not None); here an empty cell adds nothing.
+	OptionPrompt = "prompt"
 )
 
 // KnowledgeNodesFile is the official name of the knowledge tree file.
@@ -100,9 +105,12 @@ func Load(ctx context.Context, req sdk.LoadRequest) (*Dataset, error) {
 	var problems []Problem
 	switch ext := strings.ToLower(filepath.Ext(path)); ext {
 	case ".json":
+		if opts.cot {
+			return nil, fmt.Errorf("wemath: %s: option %s=cot reads the requirement column of VLMEvalKit's WeMath.tsv; give the TSV", path, OptionPrompt)
+		}
 		problems, err = loadJSON(ctx, path, opts.template)
 	case ".tsv":
-		problems, err = loadTSV(ctx, path)
+		problems, err = loadTSV(ctx, path, opts.cot)
 	default:
 		err = fmt.Errorf("%s: expected testmini.json, a folder holding it, or VLMEvalKit's WeMath.tsv", req.Path)
 	}
@@ -133,6 +141,7 @@ func Load(ctx context.Context, req sdk.LoadRequest) (*Dataset, error) {
 type options struct {
 	template bool
 	nodes    string
+	cot      bool
 }
 
 func parseOptions(req sdk.LoadRequest) (options, error) {
@@ -160,8 +169,16 @@ func parseOptions(req sdk.LoadRequest) (options, error) {
 			}
 		case OptionKnowledgeNodes:
 			o.nodes = v
+		case OptionPrompt:
+			switch v {
+			case "", "default":
+			case "cot":
+				o.cot = true
+			default:
+				return o, fmt.Errorf("option %s: %q is not \"cot\" or \"default\"", k, v)
+			}
 		default:
-			return o, fmt.Errorf("unknown option %q; WeMath takes %s and %s", k, OptionFormatTemplate, OptionKnowledgeNodes)
+			return o, fmt.Errorf("unknown option %q; WeMath takes %s, %s and %s", k, OptionFormatTemplate, OptionKnowledgeNodes, OptionPrompt)
 		}
 	}
 	return o, nil

@@ -65,7 +65,10 @@ next run; a file whose checksum does not match is deleted, never kept. A file
 fetched with --md5 is recorded in FILE.md5 and kept by later fetches that give
 no --md5 (fetch all included).
 
-Benchmarks: ` + strings.Join(benchmarkNames(), ", ") + `, or all.`,
+Benchmarks: ` + strings.Join(benchmarkNames(), ", ") + `, or all. VLMEvalKit's
+other datasets of these benchmarks are fetched by dataset name (` + strings.Join(variantNames(), ", ") + `);
+each is scored by its benchmark's evaluator with the option printed after the
+download.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var names []string
@@ -80,7 +83,11 @@ Benchmarks: ` + strings.Join(benchmarkNames(), ", ") + `, or all.`,
 					if err != nil {
 						return err
 					}
-					names = append(names, src.Benchmark)
+					if src.Option != "" {
+						names = append(names, src.Dataset) // a variant: its own file
+					} else {
+						names = append(names, src.Benchmark)
+					}
 				}
 			}
 			if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -127,6 +134,9 @@ Benchmarks: ` + strings.Join(benchmarkNames(), ", ") + `, or all.`,
 					what = "resumed and completed"
 				}
 				fmt.Fprintf(cmd.OutOrStdout(), "%-10s %s (%.1f MB, md5 %s): %s\n", n, res.Path, float64(res.Bytes)/1e6, res.MD5, what)
+				if src, err := datafetch.Lookup(n); err == nil && src.Option != "" {
+					fmt.Fprintf(cmd.OutOrStdout(), "%-10s score it as %s with benchmark %s, data %s and options {%s: %s}\n", "", src.Dataset, src.Benchmark, res.Path, src.Option, src.Value)
+				}
 			}
 			if len(failed) > 0 {
 				hint := "a rerun will not fix this: see the errors above"
@@ -148,6 +158,15 @@ Benchmarks: ` + strings.Join(benchmarkNames(), ", ") + `, or all.`,
 	f.StringVar(&sum, "md5", "", "expected MD5 (hex) instead of VLMEvalKit's, for a republished file")
 	cmd.MarkFlagRequired("dir")
 	return cmd
+}
+
+// variantNames lists VLMEvalKit's other datasets of the six.
+func variantNames() []string {
+	var names []string
+	for _, s := range datafetch.Variants() {
+		names = append(names, s.Dataset)
+	}
+	return names
 }
 
 // benchmarkNames lists the six benchmarks in leaderboard order.
