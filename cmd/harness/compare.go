@@ -6,7 +6,7 @@ import (
 	"strings"
 
 	"github.com/vlmlab/harness/harness/report"
-	"github.com/vlmlab/harness/harness/suite"
+	record "github.com/vlmlab/harness/harness/result"
 	"github.com/vlmlab/harness/leaderboard"
 	"github.com/vlmlab/harness/submissions"
 )
@@ -29,7 +29,7 @@ func publishedEntry(id string) (*leaderboard.Entry, error) {
 
 // printCompare prints the eval table with the published number and the
 // difference (measured − published) on each row.
-func printCompare(out io.Writer, header []string, rows [][]string, res *suite.Result, e *leaderboard.Entry) error {
+func printCompare(out io.Writer, header []string, rows [][]string, res *record.Eval, e *leaderboard.Entry) error {
 	var refs []string
 	for _, s := range e.Sources {
 		refs = append(refs, s.Ref)

@@ -1,12 +1,13 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/spf13/cobra"
 
+	"github.com/vlmlab/harness/harness/catalog"
 	"github.com/vlmlab/harness/harness/config"
-	"github.com/vlmlab/harness/plugins/builtin"
 )
 
 func newConfigCmd(g *globals) *cobra.Command {
@@ -19,15 +20,28 @@ func newConfigCmd(g *globals) *cobra.Command {
 			var cfg *config.Config
 			var err error
 			if len(args) == 1 {
-				cfg, err = config.Load(args[0], builtin.Catalog())
+				cfg, err = config.Load(args[0], catalog.ConfigCatalog())
 			} else {
 				cfg, err = g.loadConfig()
 			}
 			if err != nil {
 				return err
 			}
+			var ps config.Problems
 			if err := cfg.CheckRunnable(); err != nil {
+				if !errors.As(err, &ps) {
+					return err
+				}
+			}
+			// What only the plugins know: their kind, API versions and
+			// config schema.
+			h, cat, err := g.newHost(cfg)
+			if err != nil {
 				return err
+			}
+			defer h.Close()
+			if ps = append(ps, cat.Check(cmd.Context(), h, cfg)...); len(ps) > 0 {
+				return ps
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "%s: ok (%d plugins, %d models, %d benchmarks, %d recipes)\n",
 				cfg.File, len(cfg.Plugins), len(cfg.Models), len(cfg.Benchmarks), len(cfg.Recipes))

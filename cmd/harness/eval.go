@@ -16,6 +16,7 @@ import (
 	"github.com/vlmlab/harness/harness/datafetch"
 	"github.com/vlmlab/harness/harness/openai"
 	"github.com/vlmlab/harness/harness/report"
+	record "github.com/vlmlab/harness/harness/result"
 	"github.com/vlmlab/harness/harness/runner"
 	"github.com/vlmlab/harness/harness/suite"
 	"github.com/vlmlab/harness/internal/progress"
@@ -154,9 +155,9 @@ func runEval(cmd *cobra.Command, g *globals, f *evalFlags) error {
 	defer client.Close()
 	defer heartbeat(stderr, f.heartbeat, client)()
 
-	res := &suite.Result{
+	res := &record.Eval{SchemaVersion: record.SchemaVersion,
 		Harness: version.Version, Command: os.Args, Started: time.Now().UTC(), Cache: p.cache,
-		Model: suite.Model{Endpoint: m.Endpoint, Name: m.Model, SystemPrompt: m.SystemPrompt, Generation: params,
+		Model: record.Model{Endpoint: m.Endpoint, Name: m.Model, SystemPrompt: m.SystemPrompt, Generation: params,
 			MaxPixels: m.Generation.MaxPixels, Concurrency: m.Concurrency, RPS: m.RPS, Timeout: m.Timeout.Duration.String()},
 	}
 	var judge *openai.Client
@@ -168,7 +169,7 @@ func runEval(cmd *cobra.Command, g *globals, f *evalFlags) error {
 			return fmt.Errorf("judge: %w", err)
 		}
 		defer judge.Close()
-		res.Judge = &suite.Judge{Endpoint: judgeEndpoint(p.judge.Endpoint), Name: judge.JudgeModel()}
+		res.Judge = &record.Judge{Endpoint: judgeEndpoint(p.judge.Endpoint), Name: judge.JudgeModel()}
 	}
 
 	h, cat, err := g.newHost(p.cfg)
@@ -194,9 +195,10 @@ func runEval(cmd *cobra.Command, g *globals, f *evalFlags) error {
 	save := func() (string, error) {
 		res.Finished = time.Now().UTC()
 		res.Usage = usageOf(client, judge)
-		return res.Write(p.out)
+		path := filepath.Join(p.out, "eval.json")
+		return path, record.Write(path, res)
 	}
-	r.Done = func(o suite.Outcome) {
+	r.Done = func(o record.Outcome) {
 		if o.Error != "" {
 			fmt.Fprintf(stderr, "harness: %s: %s\n", o.Benchmark, o.Error)
 		}
@@ -485,9 +487,9 @@ func (f *evalFlags) targetsOf(cmd *cobra.Command, cfg *config.Config) ([]suite.T
 	return targets, nil
 }
 
-func usageOf(model, judge *openai.Client) suite.Usage {
+func usageOf(model, judge *openai.Client) record.Usage {
 	mu := model.Usage()
-	u := suite.Usage{ModelRequests: mu.Requests, ModelCacheHits: mu.CacheHits, ModelRetries: mu.Retries,
+	u := record.Usage{ModelRequests: mu.Requests, ModelCacheHits: mu.CacheHits, ModelRetries: mu.Retries,
 		PromptTokens: mu.PromptTokens, CompletionToken: mu.CompletionTokens}
 	if judge != nil {
 		ju := judge.Usage()
@@ -507,7 +509,7 @@ func orNone(s string) string {
 
 // printEval prints the six numbers and their average, beside a published
 // entry's when compare names one.
-func printEval(cmd *cobra.Command, res *suite.Result, compare *leaderboard.Entry) error {
+func printEval(cmd *cobra.Command, res *record.Eval, compare *leaderboard.Entry) error {
 	out := cmd.OutOrStdout()
 	synthetic := false
 	header := []string{"benchmark", "metric", "items", "failed", "unresolved", "score"}

@@ -132,7 +132,9 @@ func TestRunDefault(t *testing.T) {
 	var rec struct {
 		Cells []struct {
 			Benchmark string
-			Report    *struct{ Score float64 }
+			Scored    bool
+			Score     float64
+			Report    string // the cell's report file
 			Error     string
 		}
 	}
@@ -144,8 +146,11 @@ func TestRunDefault(t *testing.T) {
 		t.Fatalf("%d cells, want 6", len(rec.Cells))
 	}
 	for _, c := range rec.Cells {
-		if c.Report == nil || c.Error != "" {
+		if !c.Scored || c.Error != "" {
 			t.Errorf("%s: %s", c.Benchmark, c.Error)
+		}
+		if _, err := os.Stat(filepath.Join(dir, c.Report)); err != nil {
+			t.Errorf("%s: report file: %v", c.Benchmark, err)
 		}
 	}
 	// The second run reuses the synthetic data.

@@ -5,7 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/vlmlab/harness/plugins/builtin"
+	"github.com/vlmlab/harness/harness/catalog"
 	"github.com/vlmlab/harness/plugins/sdk"
 )
 
@@ -17,7 +17,7 @@ func newPluginCmd() *cobra.Command {
 		Use:  "serve NAME",
 		Args: cobra.ExactArgs(1),
 		RunE: func(_ *cobra.Command, args []string) error {
-			p, ok := builtin.Lookup(args[0])
+			p, ok := catalog.LookupBuiltin(args[0])
 			if !ok {
 				return fmt.Errorf("no built-in plugin %q; `harness plugins` lists them", args[0])
 			}

@@ -13,7 +13,6 @@ import (
 	"github.com/vlmlab/harness/harness/catalog"
 	"github.com/vlmlab/harness/harness/config"
 	"github.com/vlmlab/harness/internal/version"
-	"github.com/vlmlab/harness/plugins/builtin"
 	"github.com/vlmlab/harness/plugins/host"
 )
 
@@ -52,7 +51,7 @@ func newRootCmd() *cobra.Command {
 
 // loadConfig reads --config, ./harness.yaml, or the embedded default.
 func (g *globals) loadConfig() (*config.Config, error) {
-	cat := builtin.Catalog()
+	cat := catalog.ConfigCatalog()
 	if g.configPath != "" {
 		return config.Load(g.configPath, cat)
 	}

@@ -52,7 +52,7 @@ func newRunCmd(g *globals) *cobra.Command {
 // printMatrix prints one row per recipe × model, one column per benchmark
 // (its leaderboard number) and their average.
 func printMatrix(cmd *cobra.Command, res *runner.Result) error {
-	names := res.BenchmarkNames()
+	names := runner.BenchmarkNames(res)
 	header := append([]string{"recipe", "model"}, names...)
 	header = append(header, "avg")
 	type key struct{ recipe, model string }
@@ -68,14 +68,14 @@ func printMatrix(cmd *cobra.Command, res *runner.Result) error {
 			scores[k] = map[string]string{}
 			complete[k] = true
 		}
-		if c.Report == nil {
+		if !c.Scored {
 			scores[k][c.Benchmark] = "error"
 			complete[k] = false
 			continue
 		}
-		synthetic = synthetic || c.Report.Dataset.Synthetic
-		scores[k][c.Benchmark] = report.Pct(c.Report.Score)
-		sums[k] += c.Report.Score
+		synthetic = synthetic || c.Synthetic
+		scores[k][c.Benchmark] = report.Pct(c.Score)
+		sums[k] += c.Score
 	}
 	rows := make([][]string, 0, len(order))
 	for _, k := range order {

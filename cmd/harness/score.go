@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"path/filepath"
 
@@ -74,34 +73,26 @@ written either way. Without a judge, unresolved items are only counted.`,
 				return err
 			}
 			defer h.Close()
-			ctx := cmd.Context()
-			_, ds, err := openEvaluator(ctx, h, cat, benchmark, benchmark, sdk.LoadRequest{Path: data, Profile: profile, AllowPartial: allowPartial, Judge: judgeName, Options: options})
-			if err != nil {
-				return err
+			e, ok := cat.Get(benchmark)
+			if !ok || e.Kind != sdk.KindEvaluator {
+				return fmt.Errorf("--benchmark %q: no evaluator plugin of that name; `harness plugins` lists them", benchmark)
 			}
 			responses, err := evaluate.ReadPredictions(predictions)
 			if err != nil {
-				ds.Close(context.WithoutCancel(ctx))
 				return err
 			}
-			defer ds.Close(context.WithoutCancel(ctx))
-			rep, err := evaluate.Score(ctx, ds, responses, jd, 0)
+			// One session, as run and eval use; it marks missing responses
+			// in the report and writes the files before the table, so a
+			// closed pipe (| head) loses nothing.
+			sess := &evaluate.Session{Host: h, Evaluator: e, Benchmark: benchmark,
+				Load:      sdk.LoadRequest{Path: data, Profile: profile, AllowPartial: allowPartial, Judge: judgeName, Options: options},
+				Responses: responses, Judge: jd, Out: out}
+			f, err := sess.Run(cmd.Context())
 			if err != nil {
 				return err
 			}
-			// A score over missing responses or unresolved items is wrong
-			// without saying so: the report is still written, marked, and
-			// the command fails unless the user accepted the gaps.
-			gaps := evaluate.FindGaps(ds.Items(), responses, rep)
-			if len(gaps.Missing) > 0 {
-				rep.Missing = len(gaps.Missing)
-				rep.Dataset.Partial = true
-			}
-			// Files first: a closed pipe (| head) must not lose them.
-			jsonPath, itemsPath, err := report.WriteFiles(out, benchmark, rep)
-			if err != nil {
-				return err
-			}
+			rep, gaps := f.Report, f.Gaps
+			jsonPath, itemsPath := f.Outcome.Report, f.Outcome.ItemsFile
 			if err := report.Summary(cmd.OutOrStdout(), rep); err != nil {
 				return err
 			}

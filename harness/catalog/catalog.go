@@ -9,7 +9,6 @@ import (
 	"sort"
 
 	"github.com/vlmlab/harness/harness/config"
-	"github.com/vlmlab/harness/plugins/builtin"
 	"github.com/vlmlab/harness/plugins/host"
 )
 
@@ -32,7 +31,7 @@ type Catalog struct {
 // built-ins; cfg may be nil.
 func New(self string, cfg *config.Config) (*Catalog, error) {
 	c := &Catalog{entries: map[string]Entry{}}
-	for _, b := range builtin.All() {
+	for _, b := range Builtins() {
 		c.entries[b.Name] = Entry{Name: b.Name, Kind: b.Kind, Source: "built-in", Spec: host.Spec{
 			Name: b.Name, Kind: b.Kind, Command: []string{self, "plugin", "serve", b.Name}, Builtin: true,
 		}}

@@ -46,7 +46,7 @@ func TestGood(t *testing.T) {
 			Name: "served", Backend: "openai", Endpoint: "http://127.0.0.1:8000/v1", Model: "VLAA-Thinker-Qwen2.5VL-3B",
 			Generation: Generation{MaxTokens: 800, Temperature: &zero, MaxPixels: 262144},
 			Timeout:    Duration{2 * time.Minute},
-		}},
+		}, {Name: "tiny", Backend: "tinyvlm"}},
 		Judge: &Judge{Endpoint: "http://127.0.0.1:9000/v1", Model: "gpt-4o-mini-2024-07-18"},
 		Benchmarks: []Benchmark{
 			{Name: "mathvista", Profile: "official"},
@@ -57,7 +57,7 @@ func TestGood(t *testing.T) {
 			{Name: "sft", Stages: []Stage{{Trainer: "my-trainer", Params: map[string]any{"epochs": 1}}}},
 			{Name: "sft+grpo", From: "sft", Stages: []Stage{{Trainer: "my-trainer"}}},
 		},
-		Matrix: Matrix{Recipes: []string{"base", "sft", "sft+grpo"}, Models: []string{"served"}, Benchmarks: []string{"all"}},
+		Matrix: Matrix{Recipes: []string{"base", "sft", "sft+grpo"}, Models: []string{"tiny"}, Benchmarks: []string{"all"}},
 	}
 	if diff := cmp.Diff(want, cfg, cmpopts.IgnoreUnexported(Config{})); diff != "" {
 		t.Errorf("config (-want +got):\n%s", diff)
@@ -114,5 +114,28 @@ func TestSingleCommandString(t *testing.T) {
 	}
 	if diff := cmp.Diff([]string{"./p"}, cfg.Plugins[0].Command); diff != "" {
 		t.Error(diff)
+	}
+}
+
+// ProblemAt places a check made after Load at the value's position, or at
+// the nearest enclosing value the file writes.
+func TestProblemAt(t *testing.T) {
+	data, err := os.ReadFile("testdata/good.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := Parse("testdata/good.yaml", data, testCatalog, env(map[string]string{"TEST_TOKEN": "x"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for path, want := range map[string]string{
+		"plugins[0].config.lr":      "testdata/good.yaml:12:18: x",
+		"plugins[0].config.tags[1]": "testdata/good.yaml:12:32: x", // the list: no deeper position is kept,
+		"plugins[0].config.nope":    "testdata/good.yaml:12:13: x",
+		"models[1].backend":         "testdata/good.yaml:21:14: x",
+	} {
+		if got := cfg.ProblemAt(path, "x").String(); got != want {
+			t.Errorf("ProblemAt(%s) = %s, want %s", path, got, want)
+		}
 	}
 }

@@ -39,3 +39,21 @@ func (ps Problems) Lines() []string {
 	}
 	return out
 }
+
+// ProblemAt makes a Problem at a field path of c, such as
+// "plugins[1].config.learning_rate" or "models[0].backend": the position of
+// that value, or of the nearest enclosing one that the file writes. Checks
+// that run after Load (a plugin's config schema, a launch) report through it
+// with the same file:line:column as Load's own.
+func (c *Config) ProblemAt(path, format string, args ...any) Problem {
+	p, ok := c.at[path]
+	for !ok && path != "" {
+		if i := strings.LastIndexAny(path, ".["); i >= 0 {
+			path = path[:i]
+		} else {
+			path = ""
+		}
+		p, ok = c.at[path]
+	}
+	return Problem{File: c.File, Line: p.line, Column: p.col, Msg: fmt.Sprintf(format, args...)}
+}

@@ -201,6 +201,50 @@ func (v *validator) validate() {
 			v.problem(fmt.Sprintf("matrix.benchmarks[%d]", i), "unknown benchmark %q (declare it under benchmarks, or write all)", name)
 		}
 	}
+	v.servable()
+}
+
+// servable refuses a matrix that pairs a trained recipe with a model that
+// cannot load its checkpoint (a fixed OpenAI-compatible endpoint serves only
+// what it was started with): such a cell would score the untrained model
+// under the recipe's name.
+func (v *validator) servable() {
+	c := v.cfg
+	inMatrix := func(list []string, name string) bool { return len(list) == 0 || slices.Contains(list, name) }
+	trained := ""
+	for _, r := range c.Recipes {
+		if inMatrix(c.Matrix.Recipes, r.Name) && v.trains(r.Name) {
+			trained = r.Name
+			break
+		}
+	}
+	if trained == "" {
+		return
+	}
+	for i, m := range c.Models {
+		if m.Backend == "openai" && inMatrix(c.Matrix.Models, m.Name) {
+			v.problem(fmt.Sprintf("models[%d].backend", i), "model %s: backend openai is a fixed endpoint and cannot load the checkpoint recipe %s trains; serve it through a model plugin or a launch command, or leave it out of matrix.models for trained recipes", m.Name, trained)
+		}
+	}
+}
+
+// trains reports whether a recipe (with its from chain) has any stage.
+func (v *validator) trains(name string) bool {
+	seen := map[string]bool{}
+	for name != "" && !seen[name] {
+		seen[name] = true
+		var next string
+		for _, r := range v.cfg.Recipes {
+			if r.Name == name {
+				if len(r.Stages) > 0 {
+					return true
+				}
+				next = r.From
+			}
+		}
+		name = next
+	}
+	return false
 }
 
 // unique checks that the named list has non-empty, distinct names and returns

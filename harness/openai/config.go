@@ -88,6 +88,11 @@ type Config struct {
 	// Cache, when set, answers repeated requests without calling the model
 	// and keeps every new answer (a *cache.Store fits).
 	Cache Cache
+	// Checkpoint is the hash of the checkpoint the server was started with
+	// (a launch-command model serving a trained stage); it enters every
+	// answer's cache key, so answers of two checkpoints served under one
+	// model name never mix.
+	Checkpoint string
 	// Logger receives retries and stops (default: discarded).
 	Logger *slog.Logger
 }

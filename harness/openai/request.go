@@ -47,6 +47,10 @@ type generateKey struct {
 	Parts     []keyPart          `json:"parts"`
 	MaxPixels int                `json:"max_pixels"`
 	Params    sdk.GenerateParams `json:"params"`
+	// Checkpoint is the hash of the checkpoint the server answers with.
+	// Empty (a model as served) it is left out, so caches written before
+	// the field existed keep their keys.
+	Checkpoint string `json:"checkpoint,omitempty"`
 }
 
 type keyPart struct {
@@ -55,7 +59,7 @@ type keyPart struct {
 }
 
 func (c *Client) generateCacheKey(system string, parts []loadedPart, params sdk.GenerateParams) (string, error) {
-	k := generateKey{Kind: "chat.generate", Model: c.cfg.Model, System: system, MaxPixels: c.cfg.MaxPixels, Params: params}
+	k := generateKey{Kind: "chat.generate", Model: c.cfg.Model, System: system, MaxPixels: c.cfg.MaxPixels, Params: params, Checkpoint: c.cfg.Checkpoint}
 	for _, p := range parts {
 		if p.image != nil {
 			k.Parts = append(k.Parts, keyPart{Image: p.image.hash})

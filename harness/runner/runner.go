@@ -5,7 +5,6 @@ package runner
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -19,6 +18,7 @@ import (
 	"github.com/vlmlab/harness/harness/config"
 	"github.com/vlmlab/harness/harness/evaluate"
 	"github.com/vlmlab/harness/harness/openai"
+	"github.com/vlmlab/harness/harness/result"
 	"github.com/vlmlab/harness/internal/version"
 	"github.com/vlmlab/harness/plugins/host"
 	"github.com/vlmlab/harness/plugins/sdk"
@@ -34,39 +34,11 @@ type Runner struct {
 	Status func(format string, args ...any)
 }
 
+// Result is a finished run: run.json (see package result).
+type Result = result.Run
+
 // Cell is one evaluated recipe × model × benchmark.
-type Cell struct {
-	Recipe    string      `json:"recipe"`
-	Model     string      `json:"model"`
-	Benchmark string      `json:"benchmark"`
-	Report    *sdk.Report `json:"report,omitempty"`
-	Error     string      `json:"error,omitempty"`
-	Seconds   float64     `json:"seconds"`
-}
-
-// Result is a finished run.
-type Result struct {
-	ID         string    `json:"id"`
-	Dir        string    `json:"dir"`
-	Harness    string    `json:"harness"`
-	Revision   string    `json:"revision,omitempty"`
-	ConfigFile string    `json:"config"`
-	Started    time.Time `json:"started"`
-	Seconds    float64   `json:"seconds"`
-	Benchmarks []string  `json:"benchmarks"`
-	Cells      []Cell    `json:"cells"`
-}
-
-// Failed counts the cells that ended in an error.
-func (r *Result) Failed() int {
-	n := 0
-	for _, c := range r.Cells {
-		if c.Error != "" {
-			n++
-		}
-	}
-	return n
-}
+type Cell = result.Cell
 
 func (r *Runner) status(format string, args ...any) {
 	if r.Status != nil {
@@ -84,7 +56,8 @@ func (r *Runner) Run(ctx context.Context) (*Result, error) {
 		return nil, err
 	}
 	res := &Result{
-		ID: id, Harness: version.Version, Revision: version.Revision(),
+		SchemaVersion: result.SchemaVersion,
+		ID:            id, Harness: version.Version, Revision: version.Revision(),
 		ConfigFile: cfg.File, Started: start.UTC(),
 	}
 	res.Dir = dir
@@ -115,7 +88,7 @@ func (r *Runner) Run(ctx context.Context) (*Result, error) {
 			}
 			for _, m := range models {
 				for _, b := range benchmarks {
-					res.Cells = append(res.Cells, Cell{Recipe: recipe.Name, Model: m.Name, Benchmark: b.Name, Error: "training: " + err.Error()})
+					res.Cells = append(res.Cells, failedCell(recipe.Name, m.Name, b.Name, "training: "+err.Error()))
 				}
 			}
 			continue
@@ -124,19 +97,18 @@ func (r *Runner) Run(ctx context.Context) (*Result, error) {
 			gen, closeGen, err := r.generator(ctx, m, ckpt)
 			if err != nil {
 				for _, b := range benchmarks {
-					res.Cells = append(res.Cells, Cell{Recipe: recipe.Name, Model: m.Name, Benchmark: b.Name, Error: err.Error()})
+					res.Cells = append(res.Cells, failedCell(recipe.Name, m.Name, b.Name, err.Error()))
 				}
 				continue
 			}
 			for _, b := range benchmarks {
-				cell := r.evaluate(ctx, recipe.Name, m, b, data, gen, judge)
+				cell := r.evaluate(ctx, recipe.Name, m, b, data, gen, judge, filepath.Join(res.Dir, "cells", recipe.Name, m.Name))
+				if ckpt != nil {
+					cell.Checkpoint = ckpt.Hash
+				}
 				if ctx.Err() != nil {
 					closeGen()
 					return nil, ctx.Err()
-				}
-				if err := writeCell(res.Dir, cell); err != nil {
-					closeGen()
-					return nil, err
 				}
 				res.Cells = append(res.Cells, cell)
 			}
@@ -144,7 +116,7 @@ func (r *Runner) Run(ctx context.Context) (*Result, error) {
 		}
 	}
 	res.Seconds = time.Since(start).Seconds()
-	if err := writeJSON(filepath.Join(res.Dir, "run.json"), res); err != nil {
+	if err := result.Write(filepath.Join(res.Dir, "run.json"), res); err != nil {
 		return nil, err
 	}
 	return res, nil
@@ -267,6 +239,11 @@ func (r *Runner) openCache(name string) (*cache.Store, error) {
 // generator returns the model backend of m for a checkpoint (nil: the model as is).
 func (r *Runner) generator(ctx context.Context, m config.Model, ckpt *sdk.Checkpoint) (evaluate.Generator, func(), error) {
 	if m.Backend == "openai" {
+		if ckpt != nil {
+			// A fixed endpoint serves what it was started with: scoring it
+			// under a trained recipe's name would label the untrained model.
+			return nil, nil, fmt.Errorf("model %s: backend openai serves a fixed endpoint and cannot load the recipe's checkpoint %s; use a model plugin backend or a launch command for trained recipes", m.Name, ckpt.Hash)
+		}
 		store, err := r.openCache(m.Model)
 		if err != nil {
 			return nil, nil, fmt.Errorf("model %s: %w", m.Name, err)
@@ -295,12 +272,14 @@ func (r *Runner) generator(ctx context.Context, m config.Model, ckpt *sdk.Checkp
 	return evaluate.Plugin(p.Model(), ckpt), p.Kill, nil
 }
 
-func (r *Runner) evaluate(ctx context.Context, recipe string, m config.Model, b config.Benchmark, data *dataSet, gen evaluate.Generator, judge *openai.Client) Cell {
-	start := time.Now()
-	cell := Cell{Recipe: recipe, Model: m.Name, Benchmark: b.Name}
+func failedCell(recipe, model, benchmark, msg string) Cell {
+	return Cell{Recipe: recipe, Model: model, Status: result.StatusFailed, Outcome: result.Outcome{Benchmark: benchmark, Error: msg}}
+}
+
+func (r *Runner) evaluate(ctx context.Context, recipe string, m config.Model, b config.Benchmark, data *dataSet, gen evaluate.Generator, judge *openai.Client, out string) Cell {
+	cell := Cell{Recipe: recipe, Model: m.Name, Status: result.StatusDone, Outcome: result.Outcome{Benchmark: b.Name, Profile: b.Profile}}
 	fail := func(err error) Cell {
-		cell.Error = err.Error()
-		cell.Seconds = time.Since(start).Seconds()
+		cell.Status, cell.Error = result.StatusFailed, err.Error()
 		r.status("%s / %s / %s: %v", recipe, m.Name, b.Name, err)
 		return cell
 	}
@@ -316,62 +295,28 @@ func (r *Runner) evaluate(ctx context.Context, recipe string, m config.Model, b 
 	if err != nil {
 		return fail(err)
 	}
-	p, err := r.Host.Launch(ctx, e.Spec)
-	if err != nil {
-		return fail(err)
-	}
-	defer p.Kill()
-	if err := p.Configure(ctx, e.Config); err != nil {
-		return fail(err)
-	}
 	judgeName := ""
 	var j evaluate.Judge
 	if judge != nil {
 		judgeName, j = judge.Model(), judge
 	}
-	ds, err := p.Evaluator().Open(ctx, b.Name, sdk.LoadRequest{
-		Path: path, Profile: b.Profile, AllowPartial: b.AllowPartial || partial,
-		SystemPrompt: m.SystemPrompt, Judge: judgeName, Options: b.Options,
-	})
+	s := &evaluate.Session{
+		Host: r.Host, Evaluator: e, Benchmark: b.Name,
+		Load: sdk.LoadRequest{Path: path, Profile: b.Profile, AllowPartial: b.AllowPartial || partial,
+			SystemPrompt: m.SystemPrompt, Judge: judgeName, Options: b.Options},
+		Model: gen, Params: m.Generation.Params(), Judge: j, Out: out,
+	}
+	f, err := s.Run(ctx)
+	cell.Outcome = f.Outcome
 	if err != nil {
 		return fail(err)
 	}
-	defer ds.Close(context.WithoutCancel(ctx))
-	rep, err := evaluate.Run(ctx, ds, gen, j, evaluate.Options{System: m.SystemPrompt, Params: m.Generation.Params()})
-	if err != nil {
-		return fail(err)
-	}
-	cell.Report = rep
-	cell.Seconds = time.Since(start).Seconds()
-	r.status("%s / %s / %s: %s %.1f (%d items, %.1fs)", recipe, m.Name, b.Name, rep.Primary, rep.Score, len(rep.Items), cell.Seconds)
+	r.status("%s / %s / %s: %s %.1f (%d items, %.1fs)", recipe, m.Name, b.Name, f.Outcome.Primary, f.Outcome.Score, f.Outcome.Items, f.Outcome.Seconds)
 	return cell
 }
 
-func writeCell(dir string, c Cell) error {
-	if c.Report == nil {
-		return nil
-	}
-	base := filepath.Join(dir, "cells", c.Recipe, c.Model)
-	if err := os.MkdirAll(base, 0o755); err != nil {
-		return fmt.Errorf("write report: %w", err)
-	}
-	return writeJSON(filepath.Join(base, c.Benchmark+".json"), c.Report)
-}
-
-func writeJSON(path string, v any) error {
-	b, err := json.MarshalIndent(v, "", "  ")
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, append(b, '\n'), 0o644); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return os.Rename(tmp, path)
-}
-
-// Benchmarks returns the run's benchmark names in display order.
-func (r *Result) BenchmarkNames() []string {
+// BenchmarkNames returns a run's benchmark names in display order.
+func BenchmarkNames(r *Result) []string {
 	names := append([]string(nil), r.Benchmarks...)
 	sort.SliceStable(names, func(i, j int) bool { return order(names[i]) < order(names[j]) })
 	return names

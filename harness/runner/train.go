@@ -6,7 +6,9 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 
 	"github.com/vlmlab/harness/harness/config"
@@ -14,8 +16,9 @@ import (
 )
 
 // train runs a recipe's stages in order, each from the previous checkpoint.
-// Checkpoints are content-addressed by trainer, version, parameters, seed,
-// data and parent, so a re-run reuses every stage whose inputs did not change.
+// Checkpoints are content-addressed by trainer name, version and executable
+// hash, parameters, seed, data and parent, so a re-run reuses every stage
+// whose inputs did not change and a rebuilt trainer retrains.
 func (r *Runner) train(ctx context.Context, rc config.Recipe, data *dataSet) (*sdk.Checkpoint, error) {
 	var ckpt *sdk.Checkpoint
 	for i, st := range r.stages(rc) {
@@ -27,15 +30,15 @@ func (r *Runner) train(ctx context.Context, rc config.Recipe, data *dataSet) (*s
 		if !ok {
 			return nil, fmt.Errorf("recipe %s stage %d: no trainer plugin %q", rc.Name, i+1, st.Trainer)
 		}
+		exe, err := executableHash(e.Spec.Command[0])
+		if err != nil {
+			return nil, fmt.Errorf("recipe %s stage %s: trainer %s: %w", rc.Name, name, st.Trainer, err)
+		}
 		p, err := r.Host.Launch(ctx, e.Spec)
 		if err != nil {
 			return nil, err
 		}
-		info, err := p.Describe(ctx)
-		if err != nil {
-			p.Kill()
-			return nil, err
-		}
+		info := p.Info()
 		paramsJSON, err := json.Marshal(st.Params)
 		if err != nil {
 			p.Kill()
@@ -49,9 +52,14 @@ func (r *Runner) train(ctx context.Context, rc config.Recipe, data *dataSet) (*s
 		if ckpt != nil {
 			parent = ckpt.Hash
 		}
-		key := stageKey(info.Name, info.Version, name, paramsJSON, st.Seed, files, parent, e.Config)
+		key, err := stageKey(stageInputs{Trainer: info.Name, Version: info.Version, Executable: exe, Stage: name,
+			Params: paramsJSON, Seed: st.Seed, Parent: parent, Config: e.Config}, files)
+		if err != nil {
+			p.Kill()
+			return nil, fmt.Errorf("recipe %s stage %s: %w", rc.Name, name, err)
+		}
 		dir := filepath.Join(r.Config.RunDir, "checkpoints", key[:16])
-		if done, err := readCheckpoint(dir); err == nil {
+		if done, err := sdk.ReadCheckpoint(dir); err == nil {
 			p.Kill()
 			r.status("%s: stage %s reused checkpoint %s", rc.Name, name, dir)
 			ckpt = done
@@ -60,6 +68,12 @@ func (r *Runner) train(ctx context.Context, rc config.Recipe, data *dataSet) (*s
 		if err := p.Configure(ctx, e.Config); err != nil {
 			p.Kill()
 			return nil, err
+		}
+		// A folder without a verified manifest is what a killed stage left:
+		// start it afresh, so no stale file enters the new checkpoint.
+		if err := os.RemoveAll(dir); err != nil {
+			p.Kill()
+			return nil, fmt.Errorf("recipe %s stage %s: clear %s: %w", rc.Name, name, dir, err)
 		}
 		r.status("%s: stage %s (%s %s) training into %s", rc.Name, name, info.Name, info.Version, dir)
 		out, err := p.Trainer().Train(ctx, sdk.TrainRequest{Stage: name, Base: ckpt, OutputDir: dir, Data: files, Params: paramsJSON, Seed: st.Seed},
@@ -76,35 +90,64 @@ func (r *Runner) train(ctx context.Context, rc config.Recipe, data *dataSet) (*s
 		if err != nil {
 			return nil, err
 		}
-		if err := writeJSON(filepath.Join(dir, "checkpoint.json"), out); err != nil {
-			return nil, err
+		if abs, _ := filepath.Abs(dir); out.Dir != abs {
+			return nil, fmt.Errorf("recipe %s stage %s: trainer %s wrote its checkpoint to %s, not the output folder %s", rc.Name, name, st.Trainer, out.Dir, abs)
+		}
+		if _, err := sdk.ReadCheckpoint(dir); err != nil {
+			return nil, fmt.Errorf("recipe %s stage %s: trainer %s left no manifest (write checkpoints with sdk.WriteCheckpoint): %w", rc.Name, name, st.Trainer, err)
 		}
 		ckpt = out
 	}
 	return ckpt, nil
 }
 
-func stageKey(trainer, version, stage string, params []byte, seed int64, files []string, parent string, config []byte) string {
-	h := sha256.New()
-	fmt.Fprintf(h, "%s\x00%s\x00%s\x00%s\x00%d\x00%s\x00%s", trainer, version, stage, params, seed, parent, config)
-	for _, f := range files {
-		fmt.Fprintf(h, "\x00%s", f)
-		if b, err := os.ReadFile(f); err == nil {
-			s := sha256.Sum256(b)
-			h.Write(s[:])
-		}
-	}
-	return hex.EncodeToString(h.Sum(nil))
+// stageInputs is everything a stage's output depends on besides its data.
+type stageInputs struct {
+	Trainer, Version string
+	// Executable is the sha256 of the trainer's executable: a rebuilt
+	// trainer that forgot to bump its version still retrains.
+	Executable string
+	Stage      string
+	Params     []byte
+	Seed       int64
+	Parent     string
+	Config     []byte
 }
 
-func readCheckpoint(dir string) (*sdk.Checkpoint, error) {
-	b, err := os.ReadFile(filepath.Join(dir, "checkpoint.json"))
+// stageKey hashes a stage's inputs and the bytes of its data files. A data
+// file that cannot be read is an error: leaving it out of the key would let
+// two different inputs share one checkpoint.
+func stageKey(in stageInputs, files []string) (string, error) {
+	h := sha256.New()
+	fmt.Fprintf(h, "%s\x00%s\x00%s\x00%s\x00%s\x00%d\x00%s\x00%s", in.Trainer, in.Version, in.Executable, in.Stage, in.Params, in.Seed, in.Parent, in.Config)
+	for _, f := range files {
+		sum, err := fileSHA256(f)
+		if err != nil {
+			return "", fmt.Errorf("training data: %w", err)
+		}
+		fmt.Fprintf(h, "\x00%s\x00%s", f, sum)
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// executableHash is the sha256 of the program a plugin command runs.
+func executableHash(command string) (string, error) {
+	path, err := exec.LookPath(command)
 	if err != nil {
-		return nil, err
+		return "", err
 	}
-	var c sdk.Checkpoint
-	if err := json.Unmarshal(b, &c); err != nil {
-		return nil, fmt.Errorf("%s: %w", dir, err)
+	return fileSHA256(path)
+}
+
+func fileSHA256(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
 	}
-	return &c, nil
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", fmt.Errorf("read %s: %w", path, err)
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
 }

@@ -8,7 +8,7 @@ import (
 	"strings"
 
 	"github.com/vlmlab/harness/harness/evaluate"
-	"github.com/vlmlab/harness/harness/suite"
+	"github.com/vlmlab/harness/harness/result"
 	"github.com/vlmlab/harness/leaderboard"
 )
 
@@ -26,7 +26,7 @@ func FromEvalDir(dir string) (*Upload, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w (give the folder `harness eval --out` wrote)", evalPath, err)
 	}
-	var res suite.Result
+	var res result.Eval
 	if err := json.Unmarshal(data, &res); err != nil {
 		return nil, fmt.Errorf("%s: not an eval report: %v", evalPath, err)
 	}

@@ -184,7 +184,7 @@ func (p *Plugin) validate(ctx context.Context) error {
 		return fmt.Errorf("plugin %s: describe: %w", p.Spec.Name, err)
 	}
 	if info.Kind != p.Spec.Kind {
-		return fmt.Errorf("plugin %s: refused: it is a %s plugin (it says so in Describe), harness.yaml uses it as a %s; fix its kind or the entry that names it", p.Spec.Name, orUnknown(info.Kind), p.Spec.Kind)
+		return fmt.Errorf("plugin %s: refused: it is %s plugin (it says so in Describe), harness.yaml uses it as %s; fix its kind or the entry that names it", p.Spec.Name, article(orUnknown(info.Kind)), article(p.Spec.Kind))
 	}
 	v := p.client.NegotiatedVersion()
 	if !slices.Contains(info.APIVersions, v) {
@@ -199,6 +199,13 @@ func (p *Plugin) validate(ctx context.Context) error {
 	}
 	p.info, p.schema = info, schema
 	return nil
+}
+
+func article(kind string) string {
+	if kind != "" && strings.ContainsAny(kind[:1], "aeiou") {
+		return "an " + kind
+	}
+	return "a " + kind
 }
 
 func orUnknown(kind string) string {

@@ -271,7 +271,7 @@ func TestLaunchValidatesDeclaration(t *testing.T) {
 		name, role, kind string
 		want             []string
 	}{
-		{"evaluator used as a trainer", "evaluator", sdk.KindTrainer, []string{"plugin p: refused: it is a evaluator plugin", "uses it as a trainer"}},
+		{"evaluator used as a trainer", "evaluator", sdk.KindTrainer, []string{"plugin p: refused: it is an evaluator plugin", "uses it as a trainer"}},
 		{"trainer used as a model", "trainer", sdk.KindModel, []string{"plugin p: refused: it is a trainer plugin", "as a model"}},
 		{"unsupported API version", "declares-v7", sdk.KindTrainer, []string{"plugin p: refused: it declares API versions [7] but the handshake negotiated 1"}},
 		{"schema that does not compile", "bad-schema", sdk.KindTrainer, []string{"plugin p: refused: its config schema is not valid JSON Schema"}},

@@ -1,4 +1,4 @@
-package builtin_test
+package catalog_test
 
 import (
 	"context"
@@ -6,7 +6,7 @@ import (
 	"strconv"
 	"testing"
 
-	"github.com/vlmlab/harness/plugins/builtin"
+	"github.com/vlmlab/harness/harness/catalog"
 	"github.com/vlmlab/harness/plugins/sdk"
 	"github.com/vlmlab/harness/plugins/sdk/sdktest"
 	"github.com/vlmlab/harness/trainers/tinyvlm"
@@ -25,7 +25,7 @@ func TestConformance(t *testing.T) {
 	for _, s := range m.Suites {
 		suites[s.Benchmark] = filepath.Join(data, s.Dir)
 	}
-	for _, p := range builtin.All() {
+	for _, p := range catalog.Builtins() {
 		t.Run(p.Name, func(t *testing.T) {
 			cfg := p.Serve()
 			r := sdktest.Serve(t, cfg)
@@ -79,13 +79,13 @@ func sftData(t *testing.T) string {
 }
 
 func TestLookup(t *testing.T) {
-	for _, p := range builtin.All() {
-		got, ok := builtin.Lookup(p.Name)
+	for _, p := range catalog.Builtins() {
+		got, ok := catalog.LookupBuiltin(p.Name)
 		if !ok || got.Name != p.Name || got.Kind != p.Kind {
 			t.Errorf("Lookup(%s) = %+v, %v", p.Name, got, ok)
 		}
 	}
-	if _, ok := builtin.Lookup("no-such-plugin"); ok {
+	if _, ok := catalog.LookupBuiltin("no-such-plugin"); ok {
 		t.Error("Lookup of an unknown name succeeded")
 	}
 }

@@ -1,4 +1,4 @@
-package builtin
+package catalog
 
 import (
 	"github.com/vlmlab/harness/internal/version"
@@ -6,8 +6,8 @@ import (
 	"github.com/vlmlab/harness/trainers/chance"
 )
 
-func chancePlugin() Plugin {
-	return Plugin{Name: "chance", Kind: sdk.KindModel, Serve: func() *sdk.ServeConfig {
+func chancePlugin() Builtin {
+	return Builtin{Name: "chance", Kind: sdk.KindModel, Serve: func() *sdk.ServeConfig {
 		return &sdk.ServeConfig{
 			Info:  sdk.Info{Name: "chance", Version: version.Version, Description: "random-chance baseline: a random option letter, or a random integer"},
 			Model: chance.Model{Seed: 1},

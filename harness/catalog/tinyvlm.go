@@ -1,4 +1,4 @@
-package builtin
+package catalog
 
 import (
 	"github.com/vlmlab/harness/internal/version"
@@ -7,8 +7,8 @@ import (
 	"github.com/vlmlab/harness/trainers/tinyvlm"
 )
 
-func tinyvlmPlugin() Plugin {
-	return Plugin{Name: "tinyvlm", Kind: sdk.KindModel, Serve: func() *sdk.ServeConfig {
+func tinyvlmPlugin() Builtin {
+	return Builtin{Name: "tinyvlm", Kind: sdk.KindModel, Serve: func() *sdk.ServeConfig {
 		p := tinyvlm.NewPlugin()
 		return &sdk.ServeConfig{
 			Info: sdk.Info{Name: "tinyvlm", Version: version.Version, ConfigSchema: tinyvlm.PluginSchema,
@@ -19,8 +19,8 @@ func tinyvlmPlugin() Plugin {
 	}}
 }
 
-func sftPlugin() Plugin {
-	return Plugin{Name: "sft", Kind: sdk.KindTrainer, Serve: func() *sdk.ServeConfig {
+func sftPlugin() Builtin {
+	return Builtin{Name: "sft", Kind: sdk.KindTrainer, Serve: func() *sdk.ServeConfig {
 		return &sdk.ServeConfig{
 			Info: sdk.Info{Name: "sft", Version: version.Version, ConfigSchema: sft.Schema, Provides: []string{"sft", "pretrain"},
 				Description: "supervised fine-tuning of tinyvlm on VLAA-Thinking records (response-only loss, AdamW, cosine); pre-trains a new model when the stage has no base"},

@@ -1,7 +1,4 @@
-// Package builtin lists the plugins compiled into the harness binary. Each runs
-// as a child process of harness (`harness plugin serve NAME`), exactly like an
-// external plugin.
-package builtin
+package catalog
 
 import (
 	"sort"
@@ -17,8 +14,14 @@ import (
 	"github.com/vlmlab/harness/plugins/sdk"
 )
 
-// Plugin is one built-in plugin.
-type Plugin struct {
+// The registry of built-in plugins: the plugins compiled into the harness
+// binary. Each runs as a child process of harness (`harness plugin serve
+// NAME`), exactly like an external plugin. It lives here, above what it lists,
+// so nothing under plugins/ imports benchmarks/, trainers/ or harness/. To add
+// a built-in, add one line to Builtins.
+
+// Builtin is one built-in plugin.
+type Builtin struct {
 	Name string
 	Kind string
 	// Serve returns the plugin's serve configuration; only the child process
@@ -26,9 +29,9 @@ type Plugin struct {
 	Serve func() *sdk.ServeConfig
 }
 
-func evaluator(b sdk.Benchmark) Plugin {
+func evaluator(b sdk.Benchmark) Builtin {
 	info := b.Info()
-	return Plugin{Name: info.Name, Kind: sdk.KindEvaluator, Serve: func() *sdk.ServeConfig {
+	return Builtin{Name: info.Name, Kind: sdk.KindEvaluator, Serve: func() *sdk.ServeConfig {
 		return &sdk.ServeConfig{
 			Info:       sdk.Info{Name: info.Name, Version: version.Version, Description: info.Title + " evaluator"},
 			Benchmarks: []sdk.Benchmark{b},
@@ -36,9 +39,9 @@ func evaluator(b sdk.Benchmark) Plugin {
 	}}
 }
 
-// All returns every built-in plugin, sorted by kind and name.
-func All() []Plugin {
-	ps := []Plugin{
+// Builtins returns every built-in plugin, sorted by kind and name.
+func Builtins() []Builtin {
+	ps := []Builtin{
 		evaluator(mathvista.New()),
 		evaluator(mathvision.New()),
 		evaluator(mathverse.New()),
@@ -59,20 +62,20 @@ func All() []Plugin {
 	return ps
 }
 
-// Lookup finds a built-in plugin by name.
-func Lookup(name string) (Plugin, bool) {
-	for _, p := range All() {
+// LookupBuiltin finds a built-in plugin by name.
+func LookupBuiltin(name string) (Builtin, bool) {
+	for _, p := range Builtins() {
 		if p.Name == name {
 			return p, true
 		}
 	}
-	return Plugin{}, false
+	return Builtin{}, false
 }
 
-// Catalog is what config validation needs to know about built-ins.
-func Catalog() config.Catalog {
+// ConfigCatalog is what config validation needs to know about built-ins.
+func ConfigCatalog() config.Catalog {
 	var c config.Catalog
-	for _, p := range All() {
+	for _, p := range Builtins() {
 		switch p.Kind {
 		case sdk.KindTrainer:
 			c.Trainers = append(c.Trainers, p.Name)
