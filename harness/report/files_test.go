@@ -14,8 +14,8 @@ import (
 
 func sample() *sdk.Report {
 	return &sdk.Report{Benchmark: "wemath", Profile: "leaderboard", Primary: "Score (Strict)", Score: 37.5,
-		Dataset: sdk.DatasetInfo{Path: "/data/wemath", DataHash: "sha256:ab", Count: 2, Expected: 1740, Partial: true, Synthetic: true},
-		Metrics: []sdk.Metric{{Name: "Score (Strict)", Value: 37.5}, {Name: "Score (Loose)", Value: 50}},
+		Dataset:    sdk.DatasetInfo{Path: "/data/wemath", DataHash: "sha256:ab", Count: 2, Expected: 1740, Partial: true, Synthetic: true},
+		Metrics:    []sdk.Metric{{Name: "Score (Strict)", Value: 37.5}, {Name: "Score (Loose)", Value: 50}},
 		Breakdowns: []sdk.Breakdown{{Name: "knowledge", Rows: []sdk.Row{{Key: "Plane Figures", Total: 2, Hit: 1, Value: 50}}}},
 		Items: []sdk.ItemResult{{ID: "1", Response: "<answer>A</answer>", Extracted: "A", Path: sdk.PathRule, Hit: true, Truncated: true},
 			{ID: "2", Response: "", Path: sdk.PathUnresolved, Reason: "no response"}},
