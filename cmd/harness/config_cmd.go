@@ -40,7 +40,11 @@ func newConfigCmd(g *globals) *cobra.Command {
 				return err
 			}
 			defer h.Close()
-			if ps = append(ps, cat.Check(cmd.Context(), h, cfg)...); len(ps) > 0 {
+			more, notes := cat.Check(cmd.Context(), h, cfg)
+			for _, n := range notes {
+				fmt.Fprintln(cmd.ErrOrStderr(), "harness: note:", n)
+			}
+			if ps = append(ps, more...); len(ps) > 0 {
 				return ps
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "%s: ok (%d plugins, %d models, %d benchmarks, %d recipes)\n",

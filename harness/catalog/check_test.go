@@ -46,6 +46,9 @@ func TestCheck(t *testing.T) {
     kind: model
     command: [%[1]q]
     env: {%[2]s: trainer}
+  - name: unbuilt
+    kind: trainer
+    command: [./bin/not-built-yet]
 `, os.Args[0], roleEnv)
 	cfg, err := config.Parse("check.yaml", []byte(text), catalog.ConfigCatalog(), nil)
 	if err != nil {
@@ -57,7 +60,11 @@ func TestCheck(t *testing.T) {
 	}
 	h := host.New(host.Options{})
 	defer h.Close()
-	got := cat.Check(context.Background(), h, cfg).Lines()
+	ps, notes := cat.Check(context.Background(), h, cfg)
+	got := ps.Lines()
+	if len(notes) != 1 || !strings.Contains(notes[0], "check.yaml:17:5: plugin unbuilt not checked:") {
+		t.Errorf("notes %q", notes)
+	}
 	want := []string{
 		"check.yaml:12:11: plugin typed: config lr: got string, want number (the plugin's config schema)",
 		"check.yaml:13:5: plugin wrong-kind: refused: it is a trainer plugin (it says so in Describe), harness.yaml uses it as a model; fix its kind or the entry that names it",
