@@ -44,7 +44,7 @@ func TestConfigCheckAsksPlugins(t *testing.T) {
 	for _, want := range []string{
 		path + ":6:21: plugin majority: config report_every: minimum: got 0, want 1 (the plugin's config schema)",
 		path + ":7:5: plugin as-evaluator: refused: it is a trainer plugin (it says so in Describe), harness.yaml uses it as an evaluator",
-		"2 problem(s)",
+		"3 problem(s)", // and: no models to evaluate
 	} {
 		if !strings.Contains(r.stderr, want) {
 			t.Errorf("stderr lacks %q:\n%s", want, r.stderr)

@@ -222,13 +222,11 @@ func TestReadmeConfigExample(t *testing.T) {
 	if err := os.WriteFile(path, []byte(strings.ReplaceAll(block, "NAME", "readme")), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	// config check also finds the plugin commands it names: give the
-	// example's trainer an executable where it says.
-	if err := os.MkdirAll(filepath.Join(dir, "bin"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, "bin", "my-trainer"), []byte("#!/bin/sh\n"), 0o755); err != nil {
-		t.Fatal(err)
+	// config check also starts the plugins it names and checks their config
+	// blocks: build the example trainer where the README says.
+	build := exec.Command("go", "build", "-o", filepath.Join(dir, "bin", "my-trainer"), "../../plugins/examples/majority-trainer")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("build example: %v\n%s", err, out)
 	}
 	r := harness(t, dir, "config", "check", path)
 	if r.code != 0 {
