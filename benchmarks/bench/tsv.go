@@ -1,6 +1,8 @@
 package bench
 
 import (
+	"bufio"
+	"bytes"
 	"encoding/base64"
 	"encoding/csv"
 	"errors"
@@ -9,7 +11,9 @@ import (
 	"net/http"
 	"os"
 	"strings"
+	"unicode/utf8"
 
+	"github.com/vlmlab/harness/internal/textfile"
 	"github.com/vlmlab/harness/plugins/sdk"
 )
 
@@ -34,7 +38,15 @@ func ScanTSV(path string, required []string, fn func(TSVRow) error) error {
 		return fmt.Errorf("open %s: %w", path, err)
 	}
 	defer f.Close()
-	r := csv.NewReader(f)
+	br := bufio.NewReaderSize(f, 1<<16)
+	head, _ := br.Peek(4)
+	if err := textfile.CheckStart(path, head); err != nil {
+		return err
+	}
+	if bytes.HasPrefix(head, textfile.BOM) {
+		br.Discard(len(textfile.BOM)) // or the first column is "\ufeffindex"
+	}
+	r := csv.NewReader(br)
 	r.Comma = '\t'
 	r.FieldsPerRecord = -1
 	// A fresh record per row: fn may keep the strings of the fields it wants.
@@ -69,6 +81,12 @@ func ScanTSV(path string, required []string, fn func(TSVRow) error) error {
 		}
 		m := make(map[string]string, len(header))
 		for name, i := range cols {
+			if !utf8.ValidString(rec[i]) {
+				// Caught here, with its place; later it would fail as a
+				// gRPC marshal error naming nothing.
+				bad := rec[i][textfile.InvalidAt([]byte(rec[i]))]
+				return textfile.NotUTF8(path, line, fmt.Sprintf("column %q", name), bad)
+			}
 			// encoding/csv cuts every field of a record out of one string,
 			// so keeping a short field (a question, an answer) would keep
 			// the whole row alive, its base64 image included. Copies let

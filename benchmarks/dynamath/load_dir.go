@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/vlmlab/harness/benchmarks/bench"
+	"github.com/vlmlab/harness/internal/textfile"
 )
 
 // variantFile is one variant's JSON file and the folder its image paths are
@@ -88,7 +89,7 @@ func loadDir(ctx context.Context, dir string, allowPartial bool) ([]Problem, []s
 
 // loadVariantFile reads one variant file: a dict qid → record.
 func loadVariantFile(f variantFile) ([]Problem, error) {
-	data, err := os.ReadFile(f.Path)
+	data, err := textfile.ReadFile(f.Path)
 	if err != nil {
 		return nil, err
 	}

@@ -3,11 +3,11 @@ package logicvista
 import (
 	"encoding/json"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 
 	"github.com/vlmlab/harness/benchmarks/bench"
+	"github.com/vlmlab/harness/internal/textfile"
 	"github.com/vlmlab/harness/plugins/sdk"
 )
 
@@ -24,7 +24,7 @@ type record struct {
 
 // loadJSON reads the official data/dataset.json; images are in images/ beside it.
 func loadJSON(path string) ([]problem, error) {
-	data, err := os.ReadFile(path)
+	data, err := textfile.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", path, err)
 	}

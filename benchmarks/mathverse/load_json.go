@@ -3,13 +3,13 @@ package mathverse
 import (
 	"encoding/json"
 	"fmt"
-	"os"
 	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
 
 	"github.com/vlmlab/harness/benchmarks/bench"
+	"github.com/vlmlab/harness/internal/textfile"
 	"github.com/vlmlab/harness/plugins/sdk"
 )
 
@@ -56,7 +56,7 @@ type positioned struct {
 // Only records are kept) or testmini_text_only.json (Vision Only items are
 // derived from it, see deriveVisionOnly).
 func loadJSON(path string) ([]problem, error) {
-	data, err := os.ReadFile(path)
+	data, err := textfile.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", path, err)
 	}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/vlmlab/harness/benchmarks/bench"
 	"github.com/vlmlab/harness/benchmarks/postprocess"
+	"github.com/vlmlab/harness/internal/textfile"
 	"github.com/vlmlab/harness/plugins/sdk"
 )
 
@@ -79,6 +80,15 @@ func loadJSONL(ctx context.Context, path string) ([]Problem, error) {
 			return nil, fmt.Errorf("read %s: %w", path, err)
 		}
 		atEOF := err != nil
+		if line == 1 {
+			if err := textfile.CheckStart(path, text); err != nil {
+				return nil, err
+			}
+			text = bytes.TrimPrefix(text, textfile.BOM)
+		}
+		if i := textfile.InvalidAt(text); i >= 0 {
+			return nil, textfile.NotUTF8(path, line, fmt.Sprintf("column %d", i+1), text[i])
+		}
 		if len(bytes.TrimSpace(text)) > 0 {
 			p, perr := parseLine(path, line, text, atEOF)
 			if perr != nil {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/vlmlab/harness/benchmarks/bench"
 	"github.com/vlmlab/harness/benchmarks/postprocess"
+	"github.com/vlmlab/harness/internal/textfile"
 	"github.com/vlmlab/harness/plugins/sdk"
 )
 
@@ -52,7 +53,7 @@ func locate(path string) (file string, tsv bool, err error) {
 // prompts from query.json beside it. A record that carries its own "query"
 // (as the official results files do) needs no query.json entry.
 func loadOfficial(ctx context.Context, path string) ([]Problem, []string, error) {
-	data, err := os.ReadFile(path)
+	data, err := textfile.ReadFile(path)
 	if err != nil {
 		return nil, nil, fmt.Errorf("read mathvista data: %w", err)
 	}
@@ -99,7 +100,7 @@ func loadOfficial(ctx context.Context, path string) ([]Problem, []string, error)
 
 // loadQueries reads query.json: a JSON object pid → prompt text.
 func loadQueries(path string) (map[string]string, error) {
-	data, err := os.ReadFile(path)
+	data, err := textfile.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("read mathvista prompts (%s holds the prompt of each pid and must sit beside the data file): %w", queryFile, err)
 	}

@@ -4,17 +4,17 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"os"
 	"path/filepath"
 
 	"github.com/vlmlab/harness/benchmarks/bench"
+	"github.com/vlmlab/harness/internal/textfile"
 )
 
 // loadJSON reads the official testmini.json: a list of records
 // {ID, key, question, option, answer, image_path, knowledge concept, …}.
 // Image paths are relative to the file's folder (2steps/image/1-1.png).
 func loadJSON(ctx context.Context, path string, template bool) ([]Problem, error) {
-	data, err := os.ReadFile(path)
+	data, err := textfile.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}

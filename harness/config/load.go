@@ -7,8 +7,11 @@ import (
 	"io"
 	"os"
 	"reflect"
+	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/vlmlab/harness/internal/textfile"
 )
 
 // Catalog names the plugins compiled into the harness, so validation can
@@ -24,6 +27,9 @@ func Load(path string, cat Catalog) (*Config, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("read config: %w", err)
+	}
+	if data, err = textfile.UTF8(path, data); err != nil {
+		return nil, Problems{{File: path, Msg: strings.TrimPrefix(err.Error(), path+": ")}}
 	}
 	return Parse(path, data, cat, osGetenv)
 }
@@ -41,7 +47,7 @@ func Parse(name string, data []byte, cat Catalog, getenv func(string) (string, b
 		if errors.Is(err, io.EOF) {
 			return nil, Problems{{File: name, Msg: "empty config file; see the README for a harness.yaml example"}}
 		}
-		return nil, Problems{syntaxProblem(name, err)}
+		return nil, Problems{syntaxProblem(name, data, err)}
 	}
 	var extra yaml.Node
 	if err := dec.Decode(&extra); err == nil {
@@ -59,12 +65,21 @@ func Parse(name string, data []byte, cat Catalog, getenv func(string) (string, b
 }
 
 // syntaxProblem turns a YAML syntax error ("yaml: line 3: ...") into a Problem.
-func syntaxProblem(name string, err error) Problem {
+func syntaxProblem(name string, data []byte, err error) Problem {
 	var line int
 	var msg string
 	if n, _ := fmt.Sscanf(err.Error(), "yaml: line %d:", &line); n == 1 {
 		msg = err.Error()[len(fmt.Sprintf("yaml: line %d: ", line)):]
-		return Problem{File: name, Line: line, Column: 1, Msg: "YAML syntax: " + msg}
+		col := 1
+		if strings.Contains(msg, "tab character") {
+			// yaml.v3 names the line where the block began, not the one
+			// holding the tab: point at the first indenting tab from there.
+			if l, c := indentTab(data, line); l > 0 {
+				line, col = l, c
+				msg += "; YAML indents with spaces only: replace the tab with spaces"
+			}
+		}
+		return Problem{File: name, Line: line, Column: col, Msg: "YAML syntax: " + msg}
 	}
 	return Problem{File: name, Msg: "YAML syntax: " + err.Error()}
 }
@@ -84,4 +99,23 @@ func applyDefaults(c *Config) {
 	if c.Judge != nil && c.Judge.Model == "" {
 		c.Judge.Model = "gpt-4o-mini-2024-07-18"
 	}
+}
+
+// indentTab finds the first tab in the indentation of a line at or after
+// line from (1-based) and returns its line and column, or 0, 0.
+func indentTab(data []byte, from int) (line, col int) {
+	for i, l := range bytes.Split(data, []byte{'\n'}) {
+		if i+1 < from {
+			continue
+		}
+		for j, c := range l {
+			if c == '\t' {
+				return i + 1, j + 1
+			}
+			if c != ' ' {
+				break
+			}
+		}
+	}
+	return 0, 0
 }

@@ -4,11 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"os"
 	"strconv"
 	"strings"
 
 	"github.com/vlmlab/harness/benchmarks/logicvista"
+	"github.com/vlmlab/harness/internal/textfile"
 )
 
 // logicvistaSheet builds LogicVista.tsv from dataset.json and images/. The
@@ -24,7 +24,7 @@ func logicvistaSheet(ctx context.Context, src string, allowPartial bool) (*sheet
 	if err != nil {
 		return nil, err
 	}
-	data, err := os.ReadFile(file)
+	data, err := textfile.ReadFile(file)
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", file, err)
 	}

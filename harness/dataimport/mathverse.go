@@ -5,10 +5,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"os"
 	"strings"
 
 	"github.com/vlmlab/harness/benchmarks/mathverse"
+	"github.com/vlmlab/harness/internal/textfile"
 )
 
 // mathverseSheet builds MathVerse_MINIVOnly.tsv (VLMEvalKit's
@@ -99,7 +99,7 @@ const (
 // question_for_eval and whose query_cot's instruction line becomes the
 // Vision Only one (inferred, like the loader's Vision Only query_wo).
 func mathverseExtras(file string) (map[string]mathverseExtra, error) {
-	data, err := os.ReadFile(file)
+	data, err := textfile.ReadFile(file)
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", file, err)
 	}

@@ -1,13 +1,13 @@
 package evaluate
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
 	"fmt"
 	"os"
 	"sort"
 
+	"github.com/vlmlab/harness/internal/textfile"
 	"github.com/vlmlab/harness/plugins/sdk"
 )
 
@@ -31,6 +31,9 @@ func ReadPredictions(path string) ([]sdk.Response, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("read predictions: %w", err)
+	}
+	if data, err = textfile.UTF8(path, data); err != nil {
+		return nil, err
 	}
 	trimmed := bytes.TrimSpace(data)
 	if len(trimmed) == 0 {
@@ -57,10 +60,13 @@ func ReadPredictions(path string) ([]sdk.Response, error) {
 	}
 	var out []sdk.Response
 	seen := map[string]int{}
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	sc.Buffer(make([]byte, 0, 1<<20), 64<<20)
-	for line := 1; sc.Scan(); line++ {
-		text := bytes.TrimSpace(sc.Bytes())
+	// Lines are cut from the file in memory, so no line is too long (a
+	// bufio.Scanner stops at its buffer size with "token too long").
+	rest := data
+	for line := 1; len(rest) > 0; line++ {
+		var raw []byte
+		raw, rest, _ = bytes.Cut(rest, []byte{'\n'})
+		text := bytes.TrimSpace(raw)
 		if len(text) == 0 {
 			continue
 		}
@@ -94,9 +100,6 @@ func ReadPredictions(path string) ([]sdk.Response, error) {
 			r.Failed, r.Error = true, p.Error
 		}
 		out = append(out, r)
-	}
-	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("read %s: %w", path, err)
 	}
 	return out, nil
 }
