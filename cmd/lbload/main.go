@@ -97,6 +97,9 @@ func run(harness, dsn string, n, conc int, duration time.Duration) error {
 		{"GET /api/v1/entries (first page)", func(int) string { return "/api/v1/entries" }},
 		{fmt.Sprintf("GET / (%d filter/sort/page mixes)", len(mixed)), func(i int) string { return "/?" + mixed[i%len(mixed)] }},
 		{fmt.Sprintf("GET /api/v1/entries (%d mixes)", len(mixed)), func(i int) string { return "/api/v1/entries?" + mixed[i%len(mixed)] }},
+		// A new search each request: never in the rendered-page cache.
+		{"GET / (new search each request)", func(i int) string { return fmt.Sprintf("/?q=model-%d", i%100000) }},
+		{"GET /api/v1/entries (new search each request)", func(i int) string { return fmt.Sprintf("/api/v1/entries?q=model-%d", i%100000) }},
 	} {
 		r := drive(base, sc.paths, conc, duration)
 		fmt.Printf("%-44s %9.0f %8.2f %8.2f %8.2f %8d\n", sc.name, r.rps, r.p(50), r.p(90), r.p(99), r.errors)
