@@ -512,7 +512,7 @@ func orNone(s string) string {
 func printEval(cmd *cobra.Command, res *record.Eval, compare *leaderboard.Entry) error {
 	out := cmd.OutOrStdout()
 	synthetic := false
-	header := []string{"benchmark", "metric", "items", "failed", "unresolved", "score"}
+	header := []string{"benchmark", "metric", "items", "failed", "unresolved", "truncated", "score"}
 	var rows [][]string
 	for _, o := range res.Benchmarks {
 		synthetic = synthetic || o.Synthetic
@@ -524,7 +524,11 @@ func printEval(cmd *cobra.Command, res *record.Eval, compare *leaderboard.Entry)
 		if o.Partial {
 			items += " (partial)"
 		}
-		rows = append(rows, []string{o.Benchmark, o.Primary, items, fmt.Sprint(len(o.Failed)), fmt.Sprint(o.Unresolved), score})
+		truncated := fmt.Sprint(o.Truncated)
+		if o.Truncated > 0 {
+			truncated += fmt.Sprintf(" (%.1f%%)", 100*o.TruncationRate)
+		}
+		rows = append(rows, []string{o.Benchmark, o.Primary, items, fmt.Sprint(len(o.Failed)), fmt.Sprint(o.Unresolved), truncated, score})
 	}
 	avg := "incomplete"
 	if res.Average != nil {
@@ -535,7 +539,7 @@ func printEval(cmd *cobra.Command, res *record.Eval, compare *leaderboard.Entry)
 		// Not the leaderboard's average of six: say so.
 		label = fmt.Sprintf("average of %d", n)
 	}
-	rows = append(rows, []string{label, "", "", "", "", avg})
+	rows = append(rows, []string{label, "", "", "", "", "", avg})
 	if synthetic {
 		fmt.Fprintln(out, "SYNTHETIC data: not comparable with published numbers")
 	}
