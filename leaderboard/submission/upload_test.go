@@ -58,9 +58,9 @@ func TestDecode(t *testing.T) {
 	}
 	for body, want := range map[string]string{
 		`{"model": {"name": "m"}, "scores": {"mathvista": 99}}`: `unknown field "scores"`,
-		`{"model": {"name": 3}}`:                                 "field model.name: want a string",
-		`{"model": `:                                             "cannot decode",
-		string(b) + `{}`:                                         "more than one JSON value",
+		`{"model": {"name": 3}}`:                                "field model.name: want a string",
+		`{"model": `:                                            "cannot decode",
+		string(b) + `{}`:                                        "more than one JSON value",
 	} {
 		if _, err := Decode(strings.NewReader(body)); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("%.40s: got %v, want %q", body, err, want)
