@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -193,32 +192,22 @@ func warmup(ctx context.Context, gen modelserve.Generator) error {
 	return nil
 }
 
-// loadCheckpoint reads the manifest of a checkpoint folder. The folder is
-// where it is now, whatever Dir the manifest recorded when it was written.
+// loadCheckpoint reads and verifies the manifest of a checkpoint folder
+// (sdk.ReadCheckpoint), after the checks that give a plainer message.
 func loadCheckpoint(dir string) (*sdk.Checkpoint, error) {
-	abs, err := filepath.Abs(dir)
-	if err != nil {
-		return nil, fmt.Errorf("--checkpoint %s: %w", dir, err)
-	}
-	st, err := os.Stat(abs)
+	st, err := os.Stat(dir)
 	if err != nil {
 		return nil, fmt.Errorf("--checkpoint %s: %w", dir, err)
 	}
 	if !st.IsDir() {
 		return nil, fmt.Errorf("--checkpoint %s: not a folder; give the checkpoint's folder", dir)
 	}
-	path := filepath.Join(abs, "checkpoint.json")
-	b, err := os.ReadFile(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf("--checkpoint %s: no checkpoint.json in it; give a folder a trainer stage wrote (RUN_DIR/checkpoints/KEY)", dir)
+	if _, err := os.Stat(filepath.Join(dir, sdk.ManifestFile)); errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("--checkpoint %s: no %s in it; give a folder a trainer stage wrote (RUN_DIR/checkpoints/KEY)", dir, sdk.ManifestFile)
 	}
+	ck, err := sdk.ReadCheckpoint(dir)
 	if err != nil {
 		return nil, fmt.Errorf("--checkpoint: %w", err)
 	}
-	var c sdk.Checkpoint
-	if err := json.Unmarshal(b, &c); err != nil {
-		return nil, fmt.Errorf("--checkpoint: %s: %w", path, err)
-	}
-	c.Dir = abs
-	return &c, nil
+	return ck, nil
 }

@@ -147,7 +147,7 @@ func TestModelServeBadInput(t *testing.T) {
 		{[]string{"chance", "--checkpoint", filepath.Join(dir, "missing")}, "no such file or directory"},
 		{[]string{"chance", "--checkpoint", file}, "not a folder"},
 		{[]string{"chance", "--checkpoint", noManifest}, "no checkpoint.json in it"},
-		{[]string{"chance", "--checkpoint", badManifest}, filepath.Join(badManifest, "checkpoint.json")},
+		{[]string{"chance", "--checkpoint", badManifest}, "checkpoint.json: invalid character"},
 		{[]string{"chance", "--addr", "127.0.0.1:99999"}, "--addr 127.0.0.1:99999"},
 		{[]string{"chance", "--api-key-env", "HARNESS_TEST_UNSET_KEY"}, "HARNESS_TEST_UNSET_KEY: the variable is empty or unset"},
 		{[]string{"chance", "--max-batch", "0"}, "--max-batch is 0; want 1 or more"},
