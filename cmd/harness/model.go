@@ -61,7 +61,7 @@ stops it gracefully: requests in flight finish, then the plugin is stopped.`,
 	fl.StringVar(&f.name, "served-model-name", "", "model name clients send (default: the plugin's name)")
 	fl.StringVar(&f.apiKeyEnv, "api-key-env", "", "environment variable holding an API key that clients must send as a bearer token (default: no key)")
 	fl.IntVar(&f.cfg.MaxBatch, "max-batch", modelserve.DefaultMaxBatch, "most sequences (prompts x n) in one Generate call; 1 turns batching off")
-	fl.DurationVar(&f.cfg.BatchWindow, "batch-window", modelserve.DefaultBatchWindow, "how long an idle model waits for more requests to batch with the first")
+	fl.DurationVar(&f.cfg.BatchWindow, "batch-window", modelserve.DefaultBatchWindow, "longest an idle model waits for requests still being read before it generates")
 	fl.IntVar(&f.cfg.MaxInFlight, "max-in-flight", 1, "Generate calls of the plugin running at once")
 	fl.IntVar(&f.cfg.MaxQueue, "max-queue", modelserve.DefaultMaxQueue, "requests waiting for the model; more get 503")
 	fl.Int64Var(&f.cfg.MaxBodyBytes, "max-body", modelserve.DefaultMaxBodyBytes, "largest request body in bytes (413 beyond)")

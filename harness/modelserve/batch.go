@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/vlmlab/harness/plugins/sdk"
@@ -135,6 +136,9 @@ type batcher struct {
 	calls   sync.WaitGroup
 	stopped chan struct{} // closed when loop returns
 	stats   Stats
+	// arriving counts requests being read and checked, not yet queued: an
+	// idle model waits for them (up to the window), and for nobody else.
+	arriving atomic.Int64
 }
 
 // Stats count what the batcher did.
@@ -223,7 +227,7 @@ func (b *batcher) loop() {
 		}
 		// Give the first request's batch until the window closes to fill up.
 		head := b.queue[0]
-		for b.size(head.key) < b.maxBatch {
+		for b.size(head.key) < b.maxBatch && b.arriving.Load() > 0 {
 			wait := time.Until(head.arrived.Add(b.window))
 			if wait <= 0 {
 				break

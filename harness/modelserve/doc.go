@@ -6,8 +6,10 @@
 //
 // Requests from concurrent callers are batched: the server collects the
 // requests that share sampling parameters into one Generate call of the
-// model, up to MaxBatch sequences, waiting at most BatchWindow for company
-// when the model is idle and taking whatever queued up while it was busy.
+// model, up to MaxBatch sequences. An idle model starts on what is queued
+// at once, waiting (at most BatchWindow) only for requests whose bodies are
+// still being read; while it is busy, requests queue, and the next call
+// takes them all.
 // A request that the model refuses as invalid (a prompt longer than its
 // context, an image it cannot read) fails alone: the other requests of its
 // batch are answered as if it had never been there.

@@ -17,6 +17,7 @@ import (
 
 	"github.com/vlmlab/harness/harness/evaluate"
 	"github.com/vlmlab/harness/harness/modelserve"
+	"github.com/vlmlab/harness/plugins/builtin"
 	"github.com/vlmlab/harness/plugins/host"
 	"github.com/vlmlab/harness/plugins/sdk"
 )
@@ -26,6 +27,11 @@ import (
 const roleEnv = "HARNESS_TEST_ROLE"
 
 func TestMain(m *testing.M) {
+	if os.Getenv(roleEnv) == "tinyvlm" {
+		p, _ := builtin.Lookup("tinyvlm")
+		sdk.Serve(p.Serve())
+		os.Exit(0)
+	}
 	if os.Getenv(roleEnv) == "model" {
 		sdk.Serve(&sdk.ServeConfig{
 			Info:  sdk.Info{Name: "test-model", Version: "0.1.0"},
@@ -145,12 +151,19 @@ func serve(t testing.TB, cfg modelserve.Config) *served {
 // with s.wait.
 func serveUntil(t testing.TB, ctx context.Context, cfg modelserve.Config) *served {
 	t.Helper()
+	return servePlugin(t, ctx, "model", nil, cfg)
+}
+
+// servePlugin serves the plugin this test binary plays in role ("model":
+// testModel, "tinyvlm": the built-in) for checkpoint ck.
+func servePlugin(t testing.TB, ctx context.Context, role string, ck *sdk.Checkpoint, cfg modelserve.Config) *served {
+	t.Helper()
 	h := host.New(host.Options{})
 	exe, err := os.Executable()
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := h.Launch(ctx, host.Spec{Name: "test-model", Kind: sdk.KindModel, Command: []string{exe}, Env: []string{roleEnv + "=model"}})
+	p, err := h.Launch(ctx, host.Spec{Name: "test-model", Kind: sdk.KindModel, Command: []string{exe}, Env: []string{roleEnv + "=" + role}})
 	if err != nil {
 		h.Close()
 		t.Fatal(err)
@@ -158,7 +171,7 @@ func serveUntil(t testing.TB, ctx context.Context, cfg modelserve.Config) *serve
 	if cfg.Model == "" {
 		cfg.Model = "test-model"
 	}
-	cfg.Generator = evaluate.Plugin(p.Model(), nil)
+	cfg.Generator = evaluate.Plugin(p.Model(), ck)
 	cfg.Health = func() error {
 		if p.Exited() {
 			return errors.New("plugin exited")

@@ -42,9 +42,11 @@ type Config struct {
 	// MaxBatch is the most sequences (prompts × n) in one Generate call
 	// (default 32; 1 turns batching off).
 	MaxBatch int
-	// BatchWindow is how long an idle model waits for a first request's
-	// company before generating (default 5ms). While the model is busy,
-	// requests queue and the next call takes them all, up to MaxBatch.
+	// BatchWindow bounds how long an idle model waits, before generating
+	// what is queued, for requests the server is still reading (default
+	// 5ms); it never waits for requests that have not arrived. While the
+	// model is busy, requests queue and the next call takes them all, up
+	// to MaxBatch.
 	BatchWindow time.Duration
 	// MaxInFlight is how many Generate calls run at once (default 1: a
 	// model plugin batches better than it runs calls side by side).
@@ -270,6 +272,13 @@ func (s *Server) chat(w http.ResponseWriter, r *http.Request) {
 		writeError(w, e)
 		return
 	}
+	s.batch.arriving.Add(1)
+	arrived := false
+	defer func() {
+		if !arrived {
+			s.batch.arriving.Add(-1)
+		}
+	}()
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.cfg.MaxBodyBytes))
 	if err != nil {
 		var tooBig *http.MaxBytesError
@@ -287,7 +296,10 @@ func (s *Server) chat(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	j := newJob(r.Context(), req)
-	if e := s.batch.submit(j); e != nil {
+	e = s.batch.submit(j)
+	arrived = true
+	s.batch.arriving.Add(-1)
+	if e != nil {
 		writeError(w, e)
 		return
 	}
