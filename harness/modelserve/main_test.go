@@ -15,9 +15,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vlmlab/harness/harness/catalog"
 	"github.com/vlmlab/harness/harness/evaluate"
 	"github.com/vlmlab/harness/harness/modelserve"
-	"github.com/vlmlab/harness/plugins/builtin"
 	"github.com/vlmlab/harness/plugins/host"
 	"github.com/vlmlab/harness/plugins/sdk"
 )
@@ -28,7 +28,7 @@ const roleEnv = "HARNESS_TEST_ROLE"
 
 func TestMain(m *testing.M) {
 	if os.Getenv(roleEnv) == "tinyvlm" {
-		p, _ := builtin.Lookup("tinyvlm")
+		p, _ := catalog.LookupBuiltin("tinyvlm")
 		sdk.Serve(p.Serve())
 		os.Exit(0)
 	}
