@@ -158,7 +158,7 @@ func runEval(cmd *cobra.Command, g *globals, f *evalFlags) error {
 	res := &record.Eval{SchemaVersion: record.SchemaVersion,
 		Harness: version.Version, Command: os.Args, Started: time.Now().UTC(), Cache: p.cache,
 		Model: record.Model{Endpoint: m.Endpoint, Name: m.Model, SystemPrompt: m.SystemPrompt, Generation: params,
-			MaxPixels: m.Generation.MaxPixels, Concurrency: m.Concurrency, RPS: m.RPS, Timeout: m.Timeout.Duration.String()},
+			MaxPixels: m.Generation.MaxPixels, MMProcessorKwargs: m.Generation.MMProcessorKwargs, Concurrency: m.Concurrency, RPS: m.RPS, Timeout: m.Timeout.Duration.String()},
 	}
 	var judge *openai.Client
 	if p.judge != nil {

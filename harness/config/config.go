@@ -93,6 +93,10 @@ type Generation struct {
 	Seed              int64    `yaml:"seed"`
 	Stop              []string `yaml:"stop"`
 	MaxPixels         int      `yaml:"max_pixels"`
+	// MMProcessorKwargs is sent with every request as vLLM's
+	// mm_processor_kwargs (the server-side image processor's settings, e.g.
+	// min_pixels and max_pixels of Qwen2.5-VL).
+	MMProcessorKwargs map[string]any `yaml:"mm_processor_kwargs"`
 }
 
 // Judge is the LLM judge endpoint.

@@ -60,6 +60,9 @@ func TestVLAAThinkerProfiles(t *testing.T) {
 	if diff := cmp.Diff(want, vk.Models[0].Generation.Params()); diff != "" || vk.Models[0].Generation.MaxPixels != 16384*28*28 {
 		t.Errorf("VLMEvalKit profile generation (-want +got):\n%s max_pixels %d", diff, vk.Models[0].Generation.MaxPixels)
 	}
+	if kw := vk.Models[0].Generation.MMProcessorKwargs; len(kw) != 2 || kw["min_pixels"] != 1280*28*28 || kw["max_pixels"] != 16384*28*28 {
+		t.Errorf("VLMEvalKit profile mm_processor_kwargs %v (%T), want min_pixels 1280·28·28 and max_pixels 16384·28·28", kw, kw["min_pixels"])
+	}
 	for _, b := range vk.Benchmarks {
 		if b.Options["postprocess"] != "vlaa-thinker" || b.Profile != "leaderboard" {
 			t.Errorf("%s: options %v profile %s, want postprocess vlaa-thinker on the leaderboard profile", b.Name, b.Options, b.Profile)

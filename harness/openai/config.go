@@ -58,6 +58,13 @@ type Config struct {
 	// MaxPixels scales images larger than this many pixels down, keeping the
 	// aspect ratio (PaperMaxPixels reproduces the paper). 0 sends images as they are.
 	MaxPixels int
+	// MMProcessorKwargs is sent as each generation request's
+	// mm_processor_kwargs: vLLM hands it to the model's Hugging Face
+	// processor, e.g. {"min_pixels": 1003520, "max_pixels": 12845056} for
+	// Qwen2.5-VL, which resizes every image into that range on the server
+	// (MaxPixels only scales large images down before sending). Nil sends
+	// nothing; servers other than vLLM may refuse the field.
+	MMProcessorKwargs map[string]any
 
 	// Concurrency bounds requests in flight (default 16).
 	Concurrency int

@@ -41,12 +41,15 @@ func loadParts(p sdk.Prompt) ([]loadedPart, error) {
 // of their bytes as read (with MaxPixels alongside), so a re-run finds its
 // answers without decoding or scaling any image.
 type generateKey struct {
-	Kind      string             `json:"kind"`
-	Model     string             `json:"model"`
-	System    string             `json:"system"`
-	Parts     []keyPart          `json:"parts"`
-	MaxPixels int                `json:"max_pixels"`
-	Params    sdk.GenerateParams `json:"params"`
+	Kind      string    `json:"kind"`
+	Model     string    `json:"model"`
+	System    string    `json:"system"`
+	Parts     []keyPart `json:"parts"`
+	MaxPixels int       `json:"max_pixels"`
+	// MMProcessorKwargs changes what the server's processor does to the
+	// images; omitted when unset so keys written before it existed hold.
+	MMProcessorKwargs map[string]any     `json:"mm_processor_kwargs,omitempty"`
+	Params            sdk.GenerateParams `json:"params"`
 	// Checkpoint is the hash of the checkpoint the server answers with.
 	// Empty (a model as served) it is left out, so caches written before
 	// the field existed keep their keys.
@@ -59,7 +62,8 @@ type keyPart struct {
 }
 
 func (c *Client) generateCacheKey(system string, parts []loadedPart, params sdk.GenerateParams) (string, error) {
-	k := generateKey{Kind: "chat.generate", Model: c.cfg.Model, System: system, MaxPixels: c.cfg.MaxPixels, Params: params, Checkpoint: c.cfg.Checkpoint}
+	k := generateKey{Kind: "chat.generate", Model: c.cfg.Model, System: system, MaxPixels: c.cfg.MaxPixels, Params: params, Checkpoint: c.cfg.Checkpoint,
+		MMProcessorKwargs: c.cfg.MMProcessorKwargs}
 	for _, p := range parts {
 		if p.image != nil {
 			k.Parts = append(k.Parts, keyPart{Image: p.image.hash})
@@ -119,6 +123,7 @@ func (c *Client) buildGenerate(system string, parts []loadedPart, params sdk.Gen
 		Stop:        params.Stop,
 
 		RepetitionPenalty: params.RepetitionPenalty,
+		MMProcessorKwargs: c.cfg.MMProcessorKwargs,
 	}
 	if n > 1 {
 		req.N = n

@@ -19,6 +19,8 @@ type chatRequest struct {
 	Seed              int64    `json:"seed,omitempty"`
 	Stop              []string `json:"stop,omitempty"`
 	N                 int      `json:"n,omitempty"`
+	// MMProcessorKwargs is vLLM's per-request kwargs of the HF processor.
+	MMProcessorKwargs map[string]any `json:"mm_processor_kwargs,omitempty"`
 }
 
 // chatMessage content is a string or a []contentPart.

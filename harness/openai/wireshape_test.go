@@ -139,3 +139,38 @@ func TestErrorBodyShapes(t *testing.T) {
 		})
 	}
 }
+
+// TestMMProcessorKwargsSent checks the server's processor settings go with
+// every generation request, and are part of what a cached answer depends on.
+func TestMMProcessorKwargsSent(t *testing.T) {
+	var bodies []map[string]any
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var m map[string]any
+		json.NewDecoder(r.Body).Decode(&m)
+		bodies = append(bodies, m)
+		io.WriteString(w, choiceBody(`{"role":"assistant","content":"x"}`, "stop"))
+	}))
+	defer srv.Close()
+	store := &mapCache{m: map[string]json.RawMessage{}}
+	newClient := func(kw map[string]any) *Client {
+		return newTestClient(t, Config{BaseURL: srv.URL + "/v1", Getenv: func(string) string { return "" }, Model: "m",
+			MaxRetries: -1, Timeout: 5 * time.Second, Cache: store, MMProcessorKwargs: kw})
+	}
+	kw := map[string]any{"min_pixels": 1003520, "max_pixels": 12845056}
+	generateOne(t, newClient(kw), sdk.GenerateParams{MaxTokens: 5})
+	got, _ := bodies[0]["mm_processor_kwargs"].(map[string]any)
+	if got["min_pixels"] != 1003520.0 || got["max_pixels"] != 12845056.0 {
+		t.Errorf("mm_processor_kwargs sent as %v", bodies[0]["mm_processor_kwargs"])
+	}
+	generateOne(t, newClient(kw), sdk.GenerateParams{MaxTokens: 5})
+	if len(bodies) != 1 {
+		t.Errorf("the same request with the same kwargs called the server again")
+	}
+	generateOne(t, newClient(nil), sdk.GenerateParams{MaxTokens: 5})
+	if len(bodies) != 2 {
+		t.Fatalf("other processor settings were answered from the cache")
+	}
+	if _, ok := bodies[1]["mm_processor_kwargs"]; ok {
+		t.Errorf("unset kwargs were sent: %v", bodies[1])
+	}
+}

@@ -144,9 +144,11 @@ type Model struct {
 	SystemPrompt string             `json:"system_prompt"`
 	Generation   sdk.GenerateParams `json:"generation"`
 	MaxPixels    int                `json:"max_pixels"`
-	Concurrency  int                `json:"concurrency"`
-	RPS          float64            `json:"requests_per_second,omitempty"`
-	Timeout      string             `json:"timeout"`
+	// MMProcessorKwargs is what each request sent as mm_processor_kwargs.
+	MMProcessorKwargs map[string]any `json:"mm_processor_kwargs,omitempty"`
+	Concurrency       int            `json:"concurrency"`
+	RPS               float64        `json:"requests_per_second,omitempty"`
+	Timeout           string         `json:"timeout"`
 }
 
 // Judge is the LLM judge as it was called.

@@ -10,7 +10,7 @@ import (
 // server must never receive $OPENAI_API_KEY by accident.
 func OpenAIConfig(m config.Model) openai.Config {
 	c := openai.Config{
-		BaseURL: m.Endpoint, Model: m.Model, SystemPrompt: m.SystemPrompt, MaxPixels: m.Generation.MaxPixels,
+		BaseURL: m.Endpoint, Model: m.Model, SystemPrompt: m.SystemPrompt, MaxPixels: m.Generation.MaxPixels, MMProcessorKwargs: m.Generation.MMProcessorKwargs,
 		Concurrency: m.Concurrency, RequestsPerSecond: m.RPS, Timeout: m.Timeout.Duration,
 	}
 	c.APIKeyEnv = m.APIKeyEnv
