@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -220,5 +221,45 @@ func TestGracefulShutdown(t *testing.T) {
 	s.wait(t)
 	if _, err := http.Get(s.URL + "/models"); err == nil {
 		t.Errorf("server still answers after shutdown")
+	}
+}
+
+func TestGenerateTimeout(t *testing.T) {
+	s := serve(t, modelserve.Config{GenerateTimeout: 50 * time.Millisecond})
+	status, _, body := post(t, s.URL+"/chat/completions", `{"model":"test-model","messages":[{"role":"user","content":"SLOW"}]}`)
+	if status != http.StatusGatewayTimeout || !strings.Contains(body, "did not answer in time (limit 50ms)") {
+		t.Errorf("%d %s", status, body)
+	}
+	if status, _, body := post(t, s.URL+"/chat/completions", `{"model":"test-model","messages":[{"role":"user","content":"quick"}]}`); status != 200 {
+		t.Errorf("after a timeout: %d %s", status, body)
+	}
+}
+
+// A plugin that dies makes the server say so (503 on /health and on
+// requests) instead of hanging or answering wrongly.
+func TestPluginDied(t *testing.T) {
+	s := serve(t, modelserve.Config{})
+	if err := syscall.Kill(s.PID, syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	assertGone(t, s.PID)
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		resp, err := http.Get(strings.TrimSuffix(s.URL, "/v1") + "/health")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode == http.StatusServiceUnavailable {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("health still %d after the plugin died", resp.StatusCode)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	status, _, body := post(t, s.URL+"/chat/completions", `{"model":"test-model","messages":[{"role":"user","content":"hi"}]}`)
+	if status != http.StatusServiceUnavailable || !strings.Contains(body, "model_unavailable") {
+		t.Errorf("%d %s", status, body)
 	}
 }
