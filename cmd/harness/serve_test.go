@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vlmlab/harness/harness/openai/openaitest"
 	"github.com/vlmlab/harness/internal/testenv"
 	"github.com/vlmlab/harness/leaderboard/store"
 )
@@ -333,4 +334,53 @@ benchmarks:
 			break
 		}
 	}
+}
+
+// A submission whose profile needs the judge is scored with the server's
+// judge, and its answers are cached: re-running it asks the judge nothing.
+func TestLeaderboardJudge(t *testing.T) {
+	data := testenv.SharedPath(t, "data")
+	judge := openaitest.New(openaitest.Config{Answer: func(openaitest.Request, int) string { return "B" }})
+	defer judge.Close()
+	dir := t.TempDir()
+	db := filepath.Join(dir, "lb.db")
+	r := harness(t, dir, "serve", "token", "bob", "--db", db)
+	token := strings.TrimSpace(r.stdout)
+	lb := startServe(t, dir, "--db", db, "--data-dir", data, "--judge", "local-judge", "--judge-endpoint", judge.URL(),
+		"--judge-cache", filepath.Join(dir, "judge.jsonl"))
+	var lines []string
+	for i := range 20 {
+		lines = append(lines, fmt.Sprintf(`{"id": "v1_%d", "response": "it looks like the second one"}`, i))
+	}
+	ev := writeEvalDir(t, filepath.Join(dir, "eval"), "logicvista", "leaderboard", lines)
+	r = submit(t, dir, lb.url, token, "--wait", "2m", ev)
+	if r.code != 0 {
+		t.Fatalf("submit: %s %s\n%s", r.stdout, r.stderr, lb.log())
+	}
+	calls := judge.Calls()
+	var subs store.Page[store.Submission]
+	lb.getJSON(t, "/api/v1/submissions", &subs)
+	var entry struct {
+		Entry struct {
+			Judge  string             `json:"judge"`
+			Scores map[string]float64 `json:"scores"`
+		} `json:"entry"`
+		Detail store.Detail `json:"detail"`
+	}
+	lb.getJSON(t, "/api/v1/entries/"+subs.Rows[0].EntryID, &entry)
+	if calls == 0 || entry.Entry.Judge != "local-judge" || entry.Detail.Benchmarks[0].Judged == 0 || entry.Detail.Provenance.Judge != "local-judge" {
+		t.Fatalf("judge calls %d, entry %+v", calls, entry)
+	}
+	req, _ := http.NewRequest(http.MethodPost, lb.url+"/api/v1/admin/submissions/"+subs.Rows[0].ID+"/rerun", nil)
+	req.Header.Set("Authorization", "Bearer "+testAdminToken)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil || resp.StatusCode != http.StatusAccepted {
+		t.Fatalf("rerun: %v %v", err, resp)
+	}
+	resp.Body.Close()
+	lb.waitStatus(t, subs.Rows[0].ID, time.Minute, store.Finished)
+	if judge.Calls() != calls {
+		t.Errorf("the re-run asked the judge %d more times; its answers were cached", judge.Calls()-calls)
+	}
+	lb.stop()
 }
