@@ -277,7 +277,9 @@ func (f *serveFlags) scorer(g *globals, cfg *config.Config) (*pluginScorer, func
 	}, nil
 }
 
-func (s *pluginScorer) Open(ctx context.Context, benchmark, profile string) (queue.Dataset, error) {
+// Score runs the evaluation session `harness score` runs, with the
+// server's data, judge and the benchmark's config (evaluator, options).
+func (s *pluginScorer) Score(ctx context.Context, benchmark, profile string, responses []sdk.Response, check queue.Check) (*queue.Scored, error) {
 	var b config.Benchmark
 	for _, cb := range s.cfg.Benchmarks {
 		if cb.Name == benchmark {
@@ -299,38 +301,18 @@ func (s *pluginScorer) Open(ctx context.Context, benchmark, profile string) (que
 	if name == "" {
 		name = benchmark
 	}
-	req := sdk.LoadRequest{Path: data, Profile: profile, AllowPartial: b.AllowPartial, Judge: s.judgeName, Options: b.Options}
-	p, ds, err := openEvaluator(ctx, s.host, s.cat, name, benchmark, req)
+	e, ok := s.cat.Get(name)
+	if !ok {
+		return nil, fmt.Errorf("no evaluator plugin %q; `harness plugins` lists them", name)
+	}
+	sess := &evaluate.Session{Host: s.host, Evaluator: e, Benchmark: benchmark, Responses: responses, Check: check,
+		Load: sdk.LoadRequest{Path: data, Profile: profile, AllowPartial: b.AllowPartial, Judge: s.judgeName, Options: b.Options}}
+	if s.judge != nil {
+		sess.Judge = s.judge
+	}
+	f, err := sess.Run(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return &pluginDataset{RemoteDataset: ds, p: p, judge: s.judge, judgeName: s.judgeName}, nil
-}
-
-type pluginDataset struct {
-	*sdk.RemoteDataset
-	p         *host.Plugin
-	judge     *openai.Client
-	judgeName string
-}
-
-func (d *pluginDataset) Score(ctx context.Context, responses []sdk.Response) (*sdk.Report, error) {
-	var j evaluate.Judge
-	if d.judge != nil {
-		j = d.judge
-	}
-	return evaluate.Score(ctx, d.RemoteDataset, responses, j, 0)
-}
-
-func (d *pluginDataset) Plugin() string {
-	info := d.p.Info()
-	return strings.TrimSpace(info.Name + " " + info.Version)
-}
-
-func (d *pluginDataset) Judge() string { return d.judgeName }
-
-func (d *pluginDataset) Close() error {
-	err := d.RemoteDataset.Close(context.Background())
-	d.p.Kill()
-	return err
+	return &queue.Scored{Report: f.Report, Outcome: f.Outcome, Items: f.Items}, nil
 }

@@ -38,6 +38,10 @@ type Session struct {
 	Out string
 	// Name is the report files' base name (default Benchmark).
 	Name string
+	// Check, when set, sees the opened data and the responses before they
+	// are scored; its error ends the session (the leaderboard refuses
+	// submitted ids the data lacks, naming them).
+	Check func(info sdk.DatasetInfo, items []sdk.Item, responses []sdk.Response) error
 	// NewProgress starts a progress display for a phase ("mathvista",
 	// "mathvista judge round 1"); nil shows none.
 	NewProgress func(name string, total int) Progress
@@ -61,6 +65,9 @@ type Finished struct {
 	// Gaps are the items the score does not rest on (missing responses,
 	// unresolved extractions).
 	Gaps Gaps
+	// Items are the data's items as the evaluator gave them (a reader of
+	// the report can show each item's question).
+	Items []sdk.Item
 }
 
 // ErrModelDown marks a session whose model backend failed as a whole.
@@ -127,6 +134,12 @@ func (s *Session) Run(ctx context.Context) (*Finished, error) {
 		}
 	}
 
+	f.Items = ds.Items()
+	if s.Check != nil {
+		if err := s.Check(di, f.Items, responses); err != nil {
+			return fail(err)
+		}
+	}
 	var judgeBar Progress
 	rep, err := ScoreWith(ctx, ds, responses, s.Judge, ScoreOptions{
 		Concurrency: s.JudgeConcurrency,

@@ -17,29 +17,29 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/vlmlab/harness/harness/result"
 	"github.com/vlmlab/harness/leaderboard/store"
 	"github.com/vlmlab/harness/leaderboard/submission"
 	"github.com/vlmlab/harness/plugins/sdk"
 )
 
-// Scorer opens a benchmark's data for scoring with the server's evaluator
-// plugins, data and judge.
+// Scorer scores one benchmark's responses with the server's evaluator
+// plugins, data and judge, through the evaluation session `harness score`
+// uses (so the numbers are the ones `harness score` gives). check sees the
+// data before scoring and may refuse it.
 type Scorer interface {
-	Open(ctx context.Context, benchmark, profile string) (Dataset, error)
+	Score(ctx context.Context, benchmark, profile string, responses []sdk.Response, check Check) (*Scored, error)
 }
 
-// Dataset is one opened benchmark.
-type Dataset interface {
-	Info() sdk.DatasetInfo
-	Items() []sdk.Item
-	// Score scores the responses (answering judge requests with the
-	// server's judge), exactly as `harness score` does.
-	Score(ctx context.Context, responses []sdk.Response) (*sdk.Report, error)
-	// Plugin names the evaluator and its version; Judge the judge model
-	// ("" when none).
-	Plugin() string
-	Judge() string
-	Close() error
+// Check is called with the opened data and the responses before scoring.
+type Check func(info sdk.DatasetInfo, items []sdk.Item, responses []sdk.Response) error
+
+// Scored is one benchmark's result.
+type Scored struct {
+	Report  *sdk.Report
+	Outcome result.Outcome
+	// Items of the data, for each item's question.
+	Items []sdk.Item
 }
 
 // Worker scores the queue of one store.
@@ -217,44 +217,21 @@ func (w *Worker) score(ctx context.Context, sub store.Submission, logf func(stri
 }
 
 func (w *Worker) scoreOne(ctx context.Context, name, profile string, preds []submission.Prediction) (store.BenchmarkDetail, []store.Item, string, error) {
-	ds, err := w.Scorer.Open(ctx, name, profile)
+	responses := make([]sdk.Response, len(preds))
+	for i, p := range preds {
+		responses[i] = sdk.Response{ItemID: p.ID, Text: p.Response}
+	}
+	sc, err := w.Scorer.Score(ctx, name, profile, responses, knownIDs)
 	if err != nil {
-		return store.BenchmarkDetail{}, nil, "", fmt.Errorf("open the benchmark data: %w", err)
+		return store.BenchmarkDetail{}, nil, "", err
 	}
-	defer ds.Close()
-	known := map[string]sdk.Item{}
-	for _, it := range ds.Items() {
-		known[it.ID] = it
-	}
-	var unknown []string
-	responses := make([]sdk.Response, 0, len(preds))
-	for _, p := range preds {
-		if _, ok := known[p.ID]; !ok {
-			unknown = append(unknown, fmt.Sprintf("%q", p.ID))
-			continue
-		}
-		responses = append(responses, sdk.Response{ItemID: p.ID, Text: p.Response})
-	}
-	info := ds.Info()
-	if len(unknown) > 0 {
-		shown := unknown
-		if len(shown) > 10 {
-			shown = shown[:10]
-		}
-		more := ""
-		if len(unknown) > len(shown) {
-			more = fmt.Sprintf(" and %d more", len(unknown)-len(shown))
-		}
-		return store.BenchmarkDetail{}, nil, "", fmt.Errorf("%d item id(s) are not in the benchmark data (%s, %s): %s%s",
-			len(unknown), info.Path, info.DataHash, strings.Join(shown, ", "), more)
-	}
-	rep, err := ds.Score(ctx, responses)
-	if err != nil {
-		return store.BenchmarkDetail{}, nil, "", fmt.Errorf("score: %w", err)
-	}
+	rep, o := sc.Report, sc.Outcome
 	d := store.BenchmarkDetail{Name: name, Primary: rep.Primary, Score: rep.Score, Items: len(rep.Items), Expected: rep.Dataset.Expected,
-		Partial: rep.Dataset.Partial, Missing: len(known) - len(responses), Rule: rep.Rule, Judged: rep.Judged, Unresolved: rep.Unresolved,
-		DataHash: rep.Dataset.DataHash, Plugin: ds.Plugin(), Diagnostics: Diagnose(responses)}
+		Partial: rep.Dataset.Partial, Missing: rep.Missing, Rule: rep.Rule, Judged: rep.Judged, Unresolved: rep.Unresolved,
+		DataHash: rep.Dataset.DataHash, Plugin: strings.TrimSpace(o.Plugin.Name + " " + o.Plugin.Version)}
+	if dg := o.Diagnostics; dg != nil {
+		d.Diagnostics = store.Diagnostics{MeanChars: dg.MeanResponseChars, AhaRate: 100 * dg.AhaRate, FormatRate: 100 * dg.FormatRate}
+	}
 	for _, m := range rep.Metrics {
 		d.Metrics = append(d.Metrics, store.Metric{Name: m.Name, Value: m.Value})
 	}
@@ -265,12 +242,39 @@ func (w *Worker) scoreOne(ctx context.Context, name, profile string, preds []sub
 		}
 		d.Breakdowns = append(d.Breakdowns, sb)
 	}
+	questions := make(map[string]string, len(sc.Items))
+	for _, it := range sc.Items {
+		questions[it.ID] = questionText(it)
+	}
 	items := make([]store.Item, len(rep.Items))
 	for i, it := range rep.Items {
-		items[i] = store.Item{Benchmark: name, Seq: i, ID: it.ID, Question: questionText(known[it.ID]), Response: it.Response,
+		items[i] = store.Item{Benchmark: name, Seq: i, ID: it.ID, Question: questions[it.ID], Response: it.Response,
 			Extracted: it.Extracted, Path: it.Path, Hit: it.Hit, Reason: it.Reason}
 	}
-	return d, items, ds.Judge(), nil
+	return d, items, rep.Judge, nil
+}
+
+// knownIDs refuses responses to items the data does not have, naming them.
+func knownIDs(info sdk.DatasetInfo, items []sdk.Item, responses []sdk.Response) error {
+	known := make(map[string]bool, len(items))
+	for _, it := range items {
+		known[it.ID] = true
+	}
+	var unknown []string
+	for _, r := range responses {
+		if !known[r.ItemID] {
+			unknown = append(unknown, fmt.Sprintf("%q", r.ItemID))
+		}
+	}
+	if len(unknown) == 0 {
+		return nil
+	}
+	shown, more := unknown, ""
+	if len(shown) > 10 {
+		shown, more = shown[:10], fmt.Sprintf(" and %d more", len(unknown)-10)
+	}
+	return fmt.Errorf("%d item id(s) are not in the benchmark data (%s, %s): %s%s",
+		len(unknown), info.Path, info.DataHash, strings.Join(shown, ", "), more)
 }
 
 // questionText is the text of an item's prompt (images left out).

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vlmlab/harness/harness/result"
 	"github.com/vlmlab/harness/leaderboard/queue"
 	"github.com/vlmlab/harness/leaderboard/store"
 	"github.com/vlmlab/harness/leaderboard/store/storetest"
@@ -14,41 +15,29 @@ import (
 	"github.com/vlmlab/harness/plugins/sdk"
 )
 
-// exact is an evaluator for the worker's unit tests: items "1".."4", and a
-// response is right when it equals the id. The real plugins are exercised
-// by cmd/harness's TestLeaderboardSubmissions.
+// exact is a scorer for the worker's unit tests: items "1".."4", and a
+// response is right when it equals the id. The real plugins, through the
+// evaluation session, are exercised by cmd/harness's
+// TestLeaderboardSubmissions.
 type exact struct{ block chan struct{} }
 
-func (e exact) Open(ctx context.Context, benchmark, profile string) (queue.Dataset, error) {
-	return &exactSet{bench: benchmark, block: e.block}, nil
-}
-
-type exactSet struct {
-	bench string
-	block chan struct{}
-}
-
-func (d *exactSet) Info() sdk.DatasetInfo {
-	return sdk.DatasetInfo{Benchmark: d.bench, Path: "/data/" + d.bench, DataHash: "sha256:00", Count: 4, Expected: 4}
-}
-
-func (d *exactSet) Items() []sdk.Item {
-	var out []sdk.Item
+func (e exact) Score(ctx context.Context, bench, profile string, rs []sdk.Response, check queue.Check) (*queue.Scored, error) {
+	info := sdk.DatasetInfo{Benchmark: bench, Path: "/data/" + bench, DataHash: "sha256:00", Count: 4, Expected: 4}
+	var items []sdk.Item
 	for _, id := range []string{"1", "2", "3", "4"} {
-		out = append(out, sdk.Item{ID: id, Prompt: []sdk.Part{{Text: "what is " + id + "?"}, {Image: &sdk.Image{Path: "x.png"}}}})
+		items = append(items, sdk.Item{ID: id, Prompt: []sdk.Part{{Text: "what is " + id + "?"}, {Image: &sdk.Image{Path: "x.png"}}}})
 	}
-	return out
-}
-
-func (d *exactSet) Score(ctx context.Context, rs []sdk.Response) (*sdk.Report, error) {
-	if d.block != nil {
+	if err := check(info, items, rs); err != nil {
+		return nil, err
+	}
+	if e.block != nil {
 		select {
-		case <-d.block:
+		case <-e.block:
 		case <-ctx.Done():
 			return nil, ctx.Err()
 		}
 	}
-	rep := &sdk.Report{Benchmark: d.bench, Primary: "acc", Dataset: d.Info()}
+	rep := &sdk.Report{Benchmark: bench, Primary: "acc", Dataset: info, Missing: 4 - len(rs)}
 	hits := 0
 	for _, r := range rs {
 		hit := r.Text == r.ItemID
@@ -59,12 +48,9 @@ func (d *exactSet) Score(ctx context.Context, rs []sdk.Response) (*sdk.Report, e
 	}
 	rep.Score = 100 * float64(hits) / 4
 	rep.Metrics = []sdk.Metric{{Name: "acc", Value: rep.Score}}
-	return rep, nil
+	o := result.Outcome{Benchmark: bench, Plugin: result.Plugin{Name: bench, Version: "test"}, Diagnostics: &result.Diagnostics{MeanResponseChars: 1, AhaRate: 0.5}}
+	return &queue.Scored{Report: rep, Outcome: o, Items: items}, nil
 }
-
-func (d *exactSet) Plugin() string { return d.bench + " test" }
-func (d *exactSet) Judge() string  { return "" }
-func (d *exactSet) Close() error   { return nil }
 
 func add(t *testing.T, st store.Store, preds map[string][]submission.Prediction) store.Submission {
 	t.Helper()
@@ -112,7 +98,7 @@ func TestWorker(t *testing.T) {
 		t.Fatal(err)
 	}
 	d := e.Detail.Benchmarks[0]
-	if !e.Verified || e.Scores["mathvista"] != 50 || e.Complete || d.Missing != 1 || d.Items != 3 || e.Detail.Provenance.Plugins["mathvista"] != "mathvista test" {
+	if !e.Verified || e.Scores["mathvista"] != 50 || e.Complete || d.Missing != 1 || d.Items != 3 || e.Detail.Provenance.Plugins["mathvista"] != "mathvista test" || d.Diagnostics.AhaRate != 50 {
 		t.Errorf("entry: %+v %+v", e, d)
 	}
 	if !strings.HasPrefix(e.ID, "test-model-") || !strings.Contains(s.Log, "mathvista: 3 items") {
@@ -184,23 +170,6 @@ func TestWorkerStopsCleanly(t *testing.T) {
 	}
 	if _, err := st.Entry(context.Background(), queue.EntryID("Test <Model>", sub.ID)); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("an entry was written for an unfinished submission: %v", err)
-	}
-}
-
-func TestDiagnose(t *testing.T) {
-	rs := []sdk.Response{
-		{Text: "<think>Wait, let me re-check.</think> 42"},
-		{Text: "<think>so</think>"}, // no answer after the reasoning
-		{Text: "The answer is 7. Waiting is fine"},
-		{Text: "<think>a</think><think>b</think> 1"},
-	}
-	chars := 0
-	for _, r := range rs {
-		chars += len(r.Text)
-	}
-	d := queue.Diagnose(rs)
-	if d.MeanChars != float64(chars)/4 || d.AhaRate != 25 || d.FormatRate != 25 {
-		t.Errorf("%+v", d)
 	}
 }
 

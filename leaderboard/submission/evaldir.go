@@ -22,13 +22,13 @@ import (
 // is not a regular file (a symlink out of dir, say) is refused.
 func FromEvalDir(dir string) (*Upload, error) {
 	evalPath := filepath.Join(dir, "eval.json")
-	data, err := readRegular(evalPath)
-	if err != nil {
+	if _, err := readRegular(evalPath); err != nil {
 		return nil, fmt.Errorf("%s: %w (give the folder `harness eval --out` wrote)", evalPath, err)
 	}
+	// result.Read also refuses a schema newer than this harness reads.
 	var res result.Eval
-	if err := json.Unmarshal(data, &res); err != nil {
-		return nil, fmt.Errorf("%s: not an eval report: %v", evalPath, err)
+	if err := result.Read(evalPath, &res); err != nil {
+		return nil, fmt.Errorf("not an eval report: %w", err)
 	}
 	if len(res.Benchmarks) == 0 {
 		return nil, fmt.Errorf("%s: no benchmarks in the report", evalPath)

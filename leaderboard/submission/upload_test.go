@@ -125,6 +125,9 @@ func TestFromEvalDir(t *testing.T) {
 	}
 	bad("no eval.json", func(string) {}, "give the folder `harness eval --out` wrote")
 	bad("not json", func(d string) { os.WriteFile(filepath.Join(d, "eval.json"), []byte("{"), 0o644) }, "not an eval report")
+	bad("newer schema", func(d string) {
+		os.WriteFile(filepath.Join(d, "eval.json"), []byte(`{"schema_version": 99, "benchmarks": []}`), 0o644)
+	}, "newer than this harness reads")
 	bad("unknown benchmark", func(d string) {
 		writeEval(t, d, []map[string]any{{"benchmark": "../x", "profile": "leaderboard", "scored": true}})
 	}, `"../x" is not one of the six`)
