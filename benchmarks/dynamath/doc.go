@@ -22,10 +22,12 @@
 // Prompt (VLMEvalKit Dynamath.build_prompt): "## Question\n {question}", the
 // JSON answer guide with an instruction per answer type, and the JSON example.
 //
-// Scoring, after the reasoning-tag split (answer.Inspect: a response with no
-// tags is read as it is; otherwise the text after </think> or the <answer>
-// block; a response cut off inside <think> has no answer and is wrong,
-// unresolved):
+// Scoring, after the named response post-processing step (option postprocess, see
+// benchmarks/postprocess; recorded in the report): by default VLAA-Thinker's,
+// the single <answer> block if there is exactly one, else the whole
+// response; the matchers never strip tags themselves, as VLMEvalKit's do
+// not. In the leaderboard profile a blank prediction (or "None", "NA", …) is
+// read back as pandas does, "nan" (quirk vlmevalkit-nan-cell):
 //
 // leaderboard (VLMEvalKit DynaMath_auxeval): cut the response to its first
 // '{' … last '}', remove every backslash, parse it as lenient JSON

@@ -6,8 +6,12 @@
 // data/dataset.json, a dict "v1_0".."v1_447" with images in images/ beside
 // it, or VLMEvalKit's LogicVista.tsv. Prompt: [image, question].
 //
-// Scoring, after the reasoning-tag split (answer.Inspect; a response cut off
-// inside <think> has no answer and is wrong, unresolved). The standard answer
+// Scoring, after the named response post-processing step (option postprocess, see
+// benchmarks/postprocess; recorded in the report): by default VLAA-Thinker's,
+// the single <answer> block if there is exactly one, else the whole
+// response; the matchers never strip tags themselves, as VLMEvalKit's do
+// not. In the leaderboard profile a blank prediction (or "None", "NA", …) is
+// read back as pandas does, "nan" (quirk vlmevalkit-nan-cell). The standard answer
 // is a list of labels joined by ", " ("C", "A, C"); both profiles compare
 // sorted lower-case label sets exactly.
 //

@@ -15,8 +15,12 @@
 //
 // Prompt: [image, query_wo] (the TSV's question column is query_wo).
 //
-// Scoring, after the reasoning-tag split (answer.Inspect; a response cut off
-// inside <think> has no answer and is wrong, unresolved):
+// Scoring, after the named response post-processing step (option postprocess, see
+// benchmarks/postprocess; recorded in the report): by default VLAA-Thinker's,
+// the single <answer> block if there is exactly one, else the whole
+// response; the matchers never strip tags themselves, as VLMEvalKit's do
+// not. In the leaderboard profile a blank prediction (or "None", "NA", …) is
+// read back as pandas does, "nan" (quirk vlmevalkit-nan-cell):
 //
 // leaderboard (VLMEvalKit): the judge extracts the answer from the response
 // (instruction, six examples, no question), then the extraction is compared

@@ -12,9 +12,12 @@
 //     (answer.MathVRule) and is_equal with 2-decimal rounding against the
 //     gold letter or the gold option text ([OfficialHit]). No judge.
 //
-// Both profiles first take the final answer out of a reasoning response
-// (answer.Inspect); a response cut off inside <think> has no answer and is
-// scored wrong, unresolved.
+// Both profiles first apply the named response post-processing step (option postprocess, see
+// benchmarks/postprocess; recorded in the report): by default VLAA-Thinker's,
+// the single <answer> block if there is exactly one, else the whole
+// response; the matchers never strip tags themselves, as VLMEvalKit's do
+// not. In the leaderboard profile a blank prediction (or "None", "NA", …) is
+// read back as pandas does, "nan" (quirk vlmevalkit-nan-cell).
 //
 // Data: the official test.jsonl (images/ beside it), testmini.jsonl (304
 // items, a subset of test: it loads only with AllowPartial and the report

@@ -13,9 +13,12 @@
 //     scores stored extractions (an official output.json) without a judge,
 //     and [OfficialScores] renders a report as the official scores.json.
 //
-// Both profiles first take the final answer out of a reasoning response
-// (answer.Inspect: text after </think>, or the <answer> block); a response cut
-// off inside <think> has no answer and is scored wrong, unresolved.
+// Both profiles first apply the named response post-processing step (option postprocess, see
+// benchmarks/postprocess; recorded in the report): by default VLAA-Thinker's,
+// the single <answer> block if there is exactly one, else the whole
+// response; the matchers never strip tags themselves, as VLMEvalKit's do
+// not. In the leaderboard profile a blank prediction (or "None", "NA", …) is
+// read back as pandas does, "nan" (quirk vlmevalkit-nan-cell).
 //
 // Data: the official testmini.json with query.json beside it (image paths
 // relative to that folder), or VLMEvalKit's MathVista_MINI.tsv.

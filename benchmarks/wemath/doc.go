@@ -24,10 +24,12 @@
 // is appended to the questions of testmini.json too (option format_template
 // "off" leaves them as they are).
 //
-// Scoring, after the reasoning-tag split (answer.Inspect: a response with no
-// tags is read as it is; otherwise the text after </think> or the <answer>
-// block; a response cut off inside <think> has no answer and is wrong,
-// unresolved):
+// Scoring, after the named response post-processing step (option postprocess, see
+// benchmarks/postprocess; recorded in the report): by default VLAA-Thinker's,
+// the single <answer> block if there is exactly one, else the whole
+// response; the matchers never strip tags themselves, as VLMEvalKit's do
+// not. In the leaderboard profile a blank prediction (or "None", "NA", …) is
+// read back as pandas does, "nan" (quirk vlmevalkit-nan-cell):
 //
 // leaderboard (VLMEvalKit mcq_vanilla_eval with the WeMath prompt):
 // answer.CanInfer(response, options); when it finds nothing, up to 3 judge

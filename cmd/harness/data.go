@@ -234,6 +234,7 @@ Benchmarks: ` + strings.Join(benchmarkNames(), ", ") + `.`,
 	f.StringVar(&opts.Dst, "out", "", "folder for the TSV (created if missing)")
 	f.StringVar(&opts.Images, "images", "", "folder holding the images when they are not beside the annotations (same relative paths)")
 	f.BoolVar(&opts.AllowMissingImages, "allow-missing-images", false, "leave out items whose image file is missing")
+	f.BoolVar(&opts.NoImages, "no-images", false, "annotations only: every image cell is an empty list, no image is read (for re-scoring stored responses with harness score)")
 	f.BoolVar(&opts.AllowPartial, "allow-partial", false, "accept official files with fewer items than the benchmark")
 	f.BoolVar(&opts.Overwrite, "force", false, "replace an existing TSV")
 	cmd.MarkFlagRequired("src")

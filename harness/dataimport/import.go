@@ -43,6 +43,11 @@ type Options struct {
 	// files are allowed. Without it a missing image is an error and nothing
 	// is written.
 	AllowMissingImages bool
+	// NoImages writes the annotations only: every image cell is an empty
+	// list ("[]"), no image file is looked for. Such a TSV is for re-scoring
+	// stored responses (harness score), not for asking a model; the marker
+	// beside it says so.
+	NoImages bool
 	// AllowPartial accepts official data with fewer items than the benchmark
 	// (MathVision's testmini.jsonl, DynaMath with some variant files
 	// missing); the file is then partial, as above.
@@ -74,6 +79,8 @@ type Result struct {
 	// suite's synthetic.json is then copied beside the TSV so reports keep
 	// saying synthetic.
 	Synthetic bool
+	// NoImages is true for an annotations-only file (Options.NoImages).
+	NoImages bool
 }
 
 // Partial reports whether the file holds fewer items than the benchmark.
@@ -177,10 +184,14 @@ func Import(ctx context.Context, opts Options) (Result, error) {
 	if err != nil {
 		return Result{}, wrap(name, err)
 	}
-	if err := resolveImages(sh, opts.Images); err != nil {
+	if opts.NoImages {
+		for i := range sh.rows {
+			sh.rows[i].images = nil
+		}
+	} else if err := resolveImages(sh, opts.Images); err != nil {
 		return Result{}, wrap(name, err)
 	}
-	res := Result{Benchmark: name, Path: out, Expected: sh.expected, Synthetic: sh.synthetic}
+	res := Result{Benchmark: name, Path: out, Expected: sh.expected, Synthetic: sh.synthetic, NoImages: opts.NoImages}
 	kept, missing := splitMissing(sh.rows)
 	if len(missing) > 0 && !opts.AllowMissingImages {
 		return Result{}, &MissingImagesError{Benchmark: name, Total: len(sh.rows), Missing: missing}
@@ -223,6 +234,7 @@ type marker struct {
 	MissingImages int    `json:"missing_images"`
 	SHA256        string `json:"sha256"`
 	Synthetic     bool   `json:"synthetic,omitempty"`
+	NoImages      bool   `json:"no_images,omitempty"`
 }
 
 func writeMarker(res Result, opts Options) error {
@@ -231,7 +243,7 @@ func writeMarker(res Result, opts Options) error {
 		return err
 	}
 	b, err := json.MarshalIndent(marker{Benchmark: res.Benchmark, Source: src, Images: opts.Images, Rows: res.Rows,
-		Expected: res.Expected, MissingImages: res.MissingImages, SHA256: res.SHA256, Synthetic: res.Synthetic}, "", "  ")
+		Expected: res.Expected, MissingImages: res.MissingImages, SHA256: res.SHA256, Synthetic: res.Synthetic, NoImages: res.NoImages}, "", "  ")
 	if err != nil {
 		return err
 	}
@@ -375,6 +387,10 @@ func writeSheet(ctx context.Context, w *bufio.Writer, columns []string, rows []s
 // are (no re-encoding), or for several images the str() of a list of them.
 // Base64 never needs quoting.
 func writeImages(w *bufio.Writer, paths []string, buf []byte) error {
+	if len(paths) == 0 {
+		_, err := w.WriteString("[]") // no image: what the TSV loaders read as none
+		return err
+	}
 	multi := len(paths) > 1
 	if multi {
 		w.WriteByte('[')
