@@ -44,12 +44,16 @@ func RepoRoot() string {
 	return filepath.Join(filepath.Dir(file), "..", "..")
 }
 
-// Python returns the path of a Python 3 interpreter (/usr/bin/python3, else
-// python3 on PATH). When there is none the test is skipped, except under CI,
-// where it fails: .ci/run installs python3.
+// Python returns the path of a Python 3 interpreter for code that needs only
+// the standard library: $HARNESS_PYTHON (as plugins/python/pythontest reads
+// it), else /usr/bin/python3, else python3 on PATH. When there is none the
+// test is skipped, except under CI, where it fails: .ci/run installs python3.
 func Python(t testing.TB) string {
 	t.Helper()
-	for _, p := range []string{"/usr/bin/python3", "python3"} {
+	for _, p := range []string{os.Getenv("HARNESS_PYTHON"), "/usr/bin/python3", "python3"} {
+		if p == "" {
+			continue
+		}
 		if path, err := exec.LookPath(p); err == nil {
 			return path
 		}
