@@ -86,9 +86,10 @@ type labelObject struct {
 	ImageSize    []int           `json:"image_size"`
 }
 
-// checkLabelKeys refuses a key that is a near-miss of a label key (a typo
-// such as "verfier_type" must not silently fall back to a default) and
-// accepts every other extra key, which datasets carry for their own use.
+// checkLabelKeys refuses a key that is a near-miss of a label key the object
+// lacks (a typo such as "verfier_type" must not silently fall back to a
+// default) and accepts every other extra key, which datasets carry for their
+// own use.
 func checkLabelKeys(raw []byte) error {
 	var fields map[string]json.RawMessage
 	if err := json.Unmarshal(raw, &fields); err != nil {
@@ -102,7 +103,9 @@ func checkLabelKeys(raw []byte) error {
 		if len(k) <= 4 {
 			maxDist = 1 // "id" is two edits from "gt" and is not a typo of it
 		}
-		if near := suggest.Closest(strings.ToLower(k), labelKeys, maxDist); near != "" {
+		// A near-miss of a field the object also has is another field of the
+		// dataset ("answers" beside "answer"), not a typo.
+		if near := suggest.Closest(strings.ToLower(k), labelKeys, maxDist); near != "" && fields[near] == nil {
 			return fmt.Errorf("label object has field %q: did you mean %q? (label fields: %s; other fields are ignored)", k, near, strings.Join(labelKeys, ", "))
 		}
 	}

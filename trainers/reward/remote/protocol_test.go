@@ -42,6 +42,7 @@ func TestParseLabel(t *testing.T) {
 		{"null answer, gt set", `{"answer": null, "gt": "B", "verifier_type": "mcq"}`, "", Label{Answer: "B", VerifierType: reward.MCQ}, ""},
 		{"dataset keys ignored", `{"answer": "B", "verifier_type": "mcq", "data_source": "geoqa", "id": "x-1", "image": "a.png", "ability": "math", "extra_info": {"split": "train"}}`, "",
 			Label{Answer: "B", VerifierType: reward.MCQ}, ""},
+		{"near-miss beside its field is another field", `{"answer": "B", "answers": ["B", "b"], "verifier_type": "mcq"}`, "", Label{Answer: "B", VerifierType: reward.MCQ}, ""},
 		{"far keys ignored", `{"answer": "B", "verifier_type": "mcq", "difficulty": 3, "subset": "arxivqa"}`, "", Label{Answer: "B", VerifierType: reward.MCQ}, ""},
 		{"null verifier_type", `{"answer": "B", "verifier_type": null}`, "", Label{}, `no "verifier_type"`},
 		{"both null", `{"answer": null, "gt": null, "verifier_type": "mcq"}`, "", Label{}, `no "answer"`},
