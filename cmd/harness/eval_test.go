@@ -51,8 +51,10 @@ type evalReport struct {
 	Harness string `json:"harness_version"`
 	Model   struct {
 		Endpoint, Name string
-		Generation     struct{ MaxTokens int }
-		MaxPixels      int `json:"max_pixels"`
+		Generation     struct {
+			MaxTokens int `json:"max_tokens"`
+		}
+		MaxPixels int `json:"max_pixels"`
 	}
 	Judge      *struct{ Name string }
 	Benchmarks []struct {

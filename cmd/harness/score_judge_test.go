@@ -34,7 +34,7 @@ func TestScoreJudgeNone(t *testing.T) {
 		t.Errorf("score output:\n%s", r.stdout)
 	}
 	b, err := os.ReadFile(filepath.Join(dir, "out", "logicvista.json"))
-	if err != nil || !strings.Contains(string(b), `"Postprocess": "none"`) || !strings.Contains(string(b), `"Judge": ""`) {
+	if err != nil || !strings.Contains(string(b), `"postprocess": "none"`) || !strings.Contains(string(b), `"judge": ""`) {
 		t.Errorf("report: %v\n%s", err, b)
 	}
 	r = harness(t, dir, "score", "--benchmark", "logicvista", "--data", data, "--predictions", preds, "--option", "postprocess=think")

@@ -68,8 +68,8 @@ func TestTruncationReachesTheReport(t *testing.T) {
 	}
 	var summary map[string]any
 	b, _ := os.ReadFile(jsonPath)
-	if err := json.Unmarshal(b, &summary); err != nil || summary["Truncated"] != 2.0 {
-		t.Errorf("%s: Truncated = %v (%v)", filepath.Base(jsonPath), summary["Truncated"], err)
+	if err := json.Unmarshal(b, &summary); err != nil || summary["truncated"] != 2.0 {
+		t.Errorf("%s: truncated = %v (%v)", filepath.Base(jsonPath), summary["truncated"], err)
 	}
 	var out bytes.Buffer
 	if err := report.Summary(&out, rep); err != nil || !strings.Contains(out.String(), "truncated at the token limit: 2 of 3 (66.7%)") {

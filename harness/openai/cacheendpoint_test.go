@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -81,4 +82,23 @@ func (c *mapCache) Put(k string, v any) error {
 	b, err := json.Marshal(v)
 	c.m[k] = b
 	return err
+}
+
+// TestKeyParamsCoverGenerateParams (issue 11 item 14): the cache key keeps
+// the Go field names GenerateParams had before it got JSON tags, so keys of
+// existing caches do not change; every field of GenerateParams must be in
+// keyParams, or two settings would share answers.
+func TestKeyParamsCoverGenerateParams(t *testing.T) {
+	want := reflect.TypeOf(sdk.GenerateParams{})
+	got := reflect.TypeOf(keyParams{})
+	for i := range want.NumField() {
+		if _, ok := got.FieldByName(want.Field(i).Name); !ok {
+			t.Errorf("GenerateParams.%s is not part of the cache key (add it to keyParams with omitempty)", want.Field(i).Name)
+		}
+	}
+	// The bytes the key hashed before the tags, for these settings.
+	b, _ := json.Marshal(newKeyParams(sdk.GenerateParams{MaxTokens: 800, Temperature: 0, TopP: 1, Stop: []string{"</answer>"}}))
+	if string(b) != `{"MaxTokens":800,"Temperature":0,"TopP":1,"TopK":0,"Seed":0,"Stop":["\u003c/answer\u003e"],"N":0}` {
+		t.Errorf("cache key params changed: %s", b)
+	}
 }

@@ -48,12 +48,33 @@ type generateKey struct {
 	MaxPixels int       `json:"max_pixels"`
 	// MMProcessorKwargs changes what the server's processor does to the
 	// images; omitted when unset so keys written before it existed hold.
-	MMProcessorKwargs map[string]any     `json:"mm_processor_kwargs,omitempty"`
-	Params            sdk.GenerateParams `json:"params"`
+	MMProcessorKwargs map[string]any `json:"mm_processor_kwargs,omitempty"`
+	Params            keyParams      `json:"params"`
 	// Checkpoint is the hash of the checkpoint the server answers with.
 	// Empty (a model as served) it is left out, so caches written before
 	// the field existed keep their keys.
 	Checkpoint string `json:"checkpoint,omitempty"`
+}
+
+// keyParams is sdk.GenerateParams as cache keys have always spelled it
+// (Go field names, before the type got snake_case JSON tags for reports):
+// the key has its own struct so that answer caches written before stay
+// valid. A field added to GenerateParams must be added here too, with
+// omitempty so older keys keep their hash (TestKeyParamsCoverGenerateParams).
+type keyParams struct {
+	MaxTokens         int
+	Temperature       float64
+	TopP              float64
+	TopK              int
+	Seed              int64
+	Stop              []string
+	N                 int
+	RepetitionPenalty float64 `json:",omitempty"`
+}
+
+func newKeyParams(p sdk.GenerateParams) keyParams {
+	return keyParams{MaxTokens: p.MaxTokens, Temperature: p.Temperature, TopP: p.TopP, TopK: p.TopK,
+		Seed: p.Seed, Stop: p.Stop, N: p.N, RepetitionPenalty: p.RepetitionPenalty}
 }
 
 type keyPart struct {
@@ -62,7 +83,7 @@ type keyPart struct {
 }
 
 func (c *Client) generateCacheKey(system string, parts []loadedPart, params sdk.GenerateParams) (string, error) {
-	k := generateKey{Kind: "chat.generate", Model: c.cfg.Model, System: system, MaxPixels: c.cfg.MaxPixels, Params: params, Checkpoint: c.cfg.Checkpoint,
+	k := generateKey{Kind: "chat.generate", Model: c.cfg.Model, System: system, MaxPixels: c.cfg.MaxPixels, Params: newKeyParams(params), Checkpoint: c.cfg.Checkpoint,
 		MMProcessorKwargs: c.cfg.MMProcessorKwargs}
 	for _, p := range parts {
 		if p.image != nil {

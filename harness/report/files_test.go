@@ -33,7 +33,7 @@ func TestWriteFiles(t *testing.T) {
 	if err := json.Unmarshal(raw, &summary); err != nil {
 		t.Fatal(err)
 	}
-	if summary["Items"] != nil || summary["Score"] != 37.5 {
+	if summary["items"] != nil || summary["score"] != 37.5 {
 		t.Errorf("summary: %s", raw)
 	}
 	f, _ := os.Open(itemsPath)
@@ -61,6 +61,47 @@ func TestSummary(t *testing.T) {
 		"truncated at the token limit: 1 of 2 (50.0%)", "(leaderboard)", "Plane Figures"} {
 		if !strings.Contains(b.String(), want) {
 			t.Errorf("summary lacks %q:\n%s", want, b.String())
+		}
+	}
+}
+
+// TestReportJSONSnakeCase (issue 11 item 14): every key of the report file
+// is snake_case, none CamelCase (DataHash, MaxTokens) beside snake_case ones.
+func TestReportJSONSnakeCase(t *testing.T) {
+	rep := sample()
+	rep.Missing, rep.Judge, rep.Quirks = 3, "gpt-4o-mini", map[string]int{"q": 1}
+	jsonPath, _, err := report.WriteFiles(t.TempDir(), "wemath", rep)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := os.ReadFile(jsonPath)
+	var v any
+	if err := json.Unmarshal(raw, &v); err != nil {
+		t.Fatal(err)
+	}
+	var walk func(path string, v any)
+	walk = func(path string, v any) {
+		switch x := v.(type) {
+		case map[string]any:
+			for k, e := range x {
+				if path == ".quirks" {
+					continue // keys are quirk names, not fields
+				}
+				if k != strings.ToLower(k) || strings.ContainsAny(k, " -") {
+					t.Errorf("key %s%s is not snake_case", path, "."+k)
+				}
+				walk(path+"."+k, e)
+			}
+		case []any:
+			for _, e := range x {
+				walk(path+"[]", e)
+			}
+		}
+	}
+	walk("", v)
+	for _, want := range []string{`"data_hash"`, `"missing": 3`, `"unresolved"`} {
+		if !strings.Contains(string(raw), want) {
+			t.Errorf("report lacks %s:\n%s", want, raw)
 		}
 	}
 }

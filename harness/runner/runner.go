@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/go-hclog"
@@ -280,7 +281,13 @@ func (r *Runner) evaluate(ctx context.Context, recipe string, m config.Model, b 
 	cell := Cell{Recipe: recipe, Model: m.Name, Status: result.StatusDone, Outcome: result.Outcome{Benchmark: b.Name, Profile: b.Profile}}
 	fail := func(err error) Cell {
 		cell.Status, cell.Error = result.StatusFailed, err.Error()
-		r.status("%s / %s / %s: %v", recipe, m.Name, b.Name, err)
+		// One line now; the whole error, log tail included, is in the
+		// summary at the end and in the cell's report.
+		first, _, more := strings.Cut(err.Error(), "\n")
+		if more {
+			first += " (details at the end)"
+		}
+		r.status("%s / %s / %s: %s", recipe, m.Name, b.Name, first)
 		return cell
 	}
 	evalName := b.Evaluator

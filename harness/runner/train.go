@@ -10,6 +10,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
 
 	"github.com/vlmlab/harness/harness/config"
 	"github.com/vlmlab/harness/plugins/sdk"
@@ -80,7 +83,7 @@ func (r *Runner) train(ctx context.Context, rc config.Recipe, data *dataSet) (*s
 			func(ev sdk.TrainEvent) error {
 				switch {
 				case ev.Progress != nil && (ev.Progress.Step == ev.Progress.Total || ev.Progress.Step%10 == 0):
-					r.status("%s: stage %s step %d/%d %v", rc.Name, name, ev.Progress.Step, ev.Progress.Total, ev.Progress.Metrics)
+					r.status("%s: stage %s step %d/%d%s", rc.Name, name, ev.Progress.Step, ev.Progress.Total, formatMetrics(ev.Progress.Metrics))
 				case ev.Log != nil:
 					r.Log.Info(ev.Log.Message, "stage", name)
 				}
@@ -150,4 +153,22 @@ func fileSHA256(path string) (string, error) {
 		return "", fmt.Errorf("read %s: %w", path, err)
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// formatMetrics renders trainer metrics for a person: ": loss 0.412,
+// online_accuracy 0.5" in name order ("" for none), not a Go map.
+func formatMetrics(m map[string]float64) string {
+	if len(m) == 0 {
+		return ""
+	}
+	names := make([]string, 0, len(m))
+	for k := range m {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	parts := make([]string, len(names))
+	for i, k := range names {
+		parts[i] = k + " " + strconv.FormatFloat(m[k], 'g', 4, 64)
+	}
+	return ": " + strings.Join(parts, ", ")
 }

@@ -33,7 +33,8 @@ type Bar struct {
 
 // Options tune a Bar.
 type Options struct {
-	// Unit names what is counted ("items", "B"); bytes are shown as MB.
+	// Unit names what is counted ("items", "B"); bytes are shown as
+	// "34.7 MB" (B, kB, MB or GB, whichever suits the total).
 	Unit string
 	// TTY forces terminal mode on or off; nil detects it from w.
 	TTY *bool
@@ -68,7 +69,7 @@ func New(w io.Writer, name string, total int64, opts Options) *Bar {
 	t := now()
 	b := &Bar{w: w, tty: tty, name: name, unit: unit, total: total, start: t, last: t, now: now, lastPct: -1}
 	if !tty && total > 0 {
-		fmt.Fprintf(w, "%s: started, %s %s\n", name, b.amount(total), unit)
+		fmt.Fprintf(w, "%s: started, %s\n", name, b.of(total, total))
 	} else if !tty {
 		fmt.Fprintf(w, "%s: started\n", name)
 	}
@@ -130,9 +131,9 @@ func (b *Bar) Finish(note string) {
 	b.finished = true
 	t := b.now()
 	elapsed := t.Sub(b.start)
-	line := fmt.Sprintf("%s: %s %s in %s", b.name, b.amount(b.done), b.unit, formatDuration(elapsed))
+	line := fmt.Sprintf("%s: %s in %s", b.name, b.of(b.done, b.done), formatDuration(elapsed))
 	if b.total > 0 {
-		line = fmt.Sprintf("%s: %s/%s %s in %s", b.name, b.amount(b.done), b.amount(b.total), b.unit, formatDuration(elapsed))
+		line = fmt.Sprintf("%s: %s in %s", b.name, b.pair(b.done, b.total), formatDuration(elapsed))
 	}
 	if note != "" {
 		line += ", " + note
@@ -170,9 +171,9 @@ func (b *Bar) draw(t time.Time) {
 // status is "512/1000 (51%), 41.2 items/s, ETA 12s".
 func (b *Bar) status(t time.Time) string {
 	elapsed := t.Sub(b.start).Seconds()
-	s := fmt.Sprintf("%s %s", b.amount(b.done), b.unit)
+	s := b.of(b.done, b.done)
 	if b.total > 0 {
-		s = fmt.Sprintf("%s/%s %s (%d%%)", b.amount(b.done), b.amount(b.total), b.unit, b.percent())
+		s = fmt.Sprintf("%s (%d%%)", b.pair(b.done, b.total), b.percent())
 	}
 	if elapsed <= 0 || b.done == 0 {
 		return s
@@ -186,16 +187,50 @@ func (b *Bar) status(t time.Time) string {
 	return s
 }
 
-func (b *Bar) amount(n int64) string {
-	if b.unit == "B" {
-		return fmt.Sprintf("%.1fM", float64(n)/1e6)
+// of is n with its unit, "512 items" or "34.7 MB": bytes are scaled to
+// the unit that suits scale (B, kB, MB, GB; powers of 1000).
+func (b *Bar) of(n, scale int64) string {
+	if b.unit != "B" {
+		return fmt.Sprintf("%d %s", n, b.unit)
 	}
-	return fmt.Sprint(n)
+	div, name := byteUnit(scale)
+	if div == 1 {
+		return fmt.Sprintf("%d B", n)
+	}
+	return fmt.Sprintf("%.1f %s", float64(n)/div, name)
+}
+
+// pair is "512/1000 items" or "12.0/34.7 MB" (one unit, the total's).
+func (b *Bar) pair(done, total int64) string {
+	if b.unit != "B" {
+		return fmt.Sprintf("%d/%d %s", done, total, b.unit)
+	}
+	div, name := byteUnit(total)
+	if div == 1 {
+		return fmt.Sprintf("%d/%d B", done, total)
+	}
+	return fmt.Sprintf("%.1f/%.1f %s", float64(done)/div, float64(total)/div, name)
+}
+
+func byteUnit(n int64) (float64, string) {
+	switch {
+	case n >= 1e9:
+		return 1e9, "GB"
+	case n >= 1e6:
+		return 1e6, "MB"
+	case n >= 1e3:
+		return 1e3, "kB"
+	}
+	return 1, "B"
 }
 
 func (b *Bar) rate(r float64) string {
 	if b.unit == "B" {
-		return fmt.Sprintf("%.1f MB", r/1e6)
+		div, name := byteUnit(int64(r))
+		if div == 1 {
+			return fmt.Sprintf("%.0f B", r)
+		}
+		return fmt.Sprintf("%.1f %s", r/div, name)
 	}
 	return fmt.Sprintf("%.1f %s", r, b.unit)
 }

@@ -93,7 +93,7 @@ func TestBytesUnknownTotal(t *testing.T) {
 	c.t = c.t.Add(2 * time.Second)
 	b.Set(4_000_000)
 	b.Finish("verified")
-	want := "MathVision.tsv: started\nMathVision.tsv: 4.0M B, 2.0 MB/s\nMathVision.tsv: 4.0M B in 2s, verified\n"
+	want := "MathVision.tsv: started\nMathVision.tsv: 4.0 MB, 2.0 MB/s\nMathVision.tsv: 4.0 MB in 2s, verified\n"
 	if diff := cmp.Diff(want, out.String()); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
@@ -107,5 +107,28 @@ func TestFormatDuration(t *testing.T) {
 		if got := formatDuration(tc.d); got != tc.want {
 			t.Errorf("formatDuration(%v) = %q, want %q", tc.d, got, tc.want)
 		}
+	}
+}
+
+// TestSizesReadable (issue 11 item 14): byte counts read "34.7 MB", never
+// "34.7M B", with the unit that suits the size.
+func TestSizesReadable(t *testing.T) {
+	var out strings.Builder
+	c := &clock{t: time.Unix(0, 0)}
+	off := false
+	b := New(&out, "LogicVista.tsv", 34_700_000, Options{TTY: &off, Unit: "B", Now: c.now})
+	c.t = c.t.Add(2 * time.Second)
+	b.Set(34_700_000)
+	b.Finish("MD5 verified")
+	want := "LogicVista.tsv: started, 34.7 MB\nLogicVista.tsv: 34.7/34.7 MB (100%), 17.4 MB/s\nLogicVista.tsv: 34.7/34.7 MB in 2s, MD5 verified\n"
+	if diff := cmp.Diff(want, out.String()); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+	small := New(&strings.Builder{}, "x", 0, Options{TTY: &off, Unit: "B"})
+	if got := small.pair(512, 900); got != "512/900 B" {
+		t.Errorf("small sizes: %q", got)
+	}
+	if got := small.of(2_500_000_000, 2_500_000_000); got != "2.5 GB" {
+		t.Errorf("large sizes: %q", got)
 	}
 }

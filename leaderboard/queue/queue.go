@@ -328,10 +328,19 @@ func reproduce(u *submission.Upload) string {
 	}
 	cmd := fmt.Sprintf("harness eval --endpoint URL --model %s --data-dir DIR --profile %s --benchmarks %s --out EVAL_DIR", shellQuote(name), u.Profile, strings.Join(names, ","))
 	if u.Run != nil {
-		if v, ok := u.Run.Generation["MaxTokens"]; ok {
+		// snake_case since the report types got JSON tags; the Go names
+		// before.
+		gen := func(snake, old string) (any, bool) {
+			if v, ok := u.Run.Generation[snake]; ok {
+				return v, true
+			}
+			v, ok := u.Run.Generation[old]
+			return v, ok
+		}
+		if v, ok := gen("max_tokens", "MaxTokens"); ok {
 			cmd += fmt.Sprintf(" --max-tokens %v", v)
 		}
-		if v, ok := u.Run.Generation["Temperature"]; ok {
+		if v, ok := gen("temperature", "Temperature"); ok {
 			cmd += fmt.Sprintf(" --temperature %v", v)
 		}
 	}

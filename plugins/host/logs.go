@@ -57,7 +57,19 @@ func (t *tail) Lines() []string {
 type forward struct{ l hclog.Logger }
 
 func (f forward) Accept(_ string, level hclog.Level, msg string, args ...interface{}) {
+	if lifecycle[msg] && level > hclog.Debug {
+		// go-plugin's own account of a plugin ending; when that is an
+		// error the host reports it once, with these lines in its log tail,
+		// so at warn level they only print the failure twice.
+		level = hclog.Debug
+	}
 	f.l.Log(level, msg, args...)
+}
+
+// lifecycle are go-plugin's messages about a plugin process ending.
+var lifecycle = map[string]bool{
+	"plugin failed to exit gracefully": true,
+	"plugin process exited":            true,
 }
 
 // lineLogger logs each line written to it.

@@ -75,13 +75,13 @@ type LoadRequest struct {
 
 // DatasetInfo describes a loaded data file.
 type DatasetInfo struct {
-	Benchmark string
-	Path      string
-	DataHash  string // "sha256:<hex>" of the data file(s) read
-	Count     int    // items loaded
-	Expected  int    // items the full benchmark has
-	Partial   bool
-	Synthetic bool // data made by the synthetic toy world
+	Benchmark string `json:"benchmark"`
+	Path      string `json:"path"`
+	DataHash  string `json:"data_hash"` // "sha256:<hex>" of the data file(s) read
+	Count     int    `json:"count"`     // items loaded
+	Expected  int    `json:"expected"`  // items the full benchmark has
+	Partial   bool   `json:"partial,omitempty"`
+	Synthetic bool   `json:"synthetic,omitempty"` // data made by the synthetic toy world
 }
 
 // Response is a model's raw answer to one item.
@@ -126,66 +126,68 @@ type JudgeAnswer struct {
 // Metric is one named number of a report. Values are percentages (0-100)
 // unless the name says otherwise.
 type Metric struct {
-	Name  string
-	Value float64
+	Name  string  `json:"name"`
+	Value float64 `json:"value"`
 }
 
 // Row is one line of a breakdown table.
 type Row struct {
-	Key   string
-	Total int
-	Hit   float64 // hits (may be fractional for continuous scores)
-	Value float64 // percentage
+	Key   string  `json:"key"`
+	Total int     `json:"total"`
+	Hit   float64 `json:"hit"`   // hits (may be fractional for continuous scores)
+	Value float64 `json:"value"` // percentage
 }
 
 // Breakdown is a per-category table: by task, skill, subject, level, ...
 type Breakdown struct {
-	Name string
-	Rows []Row
+	Name string `json:"name"`
+	Rows []Row  `json:"rows"`
 }
 
 // ItemResult is the scoring of one item.
 type ItemResult struct {
-	ID        string
-	Response  string
-	Extracted string
-	Path      string // PathRule, PathJudge, PathQuirk, PathNoJudge, PathJudgeFailed or PathUnresolved
-	Hit       bool
-	Reason    string // optional: why unresolved or failed
+	ID        string `json:"id"`
+	Response  string `json:"response"`
+	Extracted string `json:"extracted"`
+	Path      string `json:"path"` // PathRule, PathJudge, PathQuirk, PathNoJudge, PathJudgeFailed or PathUnresolved
+	Hit       bool   `json:"hit"`
+	Reason    string `json:"reason,omitempty"` // optional: why unresolved or failed
 	// Truncated and ReasoningField come from the Response (set by the host,
 	// not the evaluator).
-	Truncated      bool
-	ReasoningField string
+	Truncated      bool   `json:"truncated"`
+	ReasoningField string `json:"reasoning_field,omitempty"`
 	// Quirk names the reproduced reference quirk that changed this item's
 	// input or verdict, "" for none (see each benchmark's README).
-	Quirk string
+	Quirk string `json:"quirk,omitempty"`
 }
 
 // Report is the final result of scoring one benchmark.
 type Report struct {
-	Benchmark string
-	Profile   string
-	Judge     string // judge model, empty if none
+	Benchmark string `json:"benchmark"`
+	Profile   string `json:"profile"`
+	Judge     string `json:"judge"` // judge model, empty if none
 	// Postprocess names the response post-processing step applied before
 	// scoring (benchmarks/postprocess: none, split-think, vlaa-thinker).
-	Postprocess string
-	Dataset     DatasetInfo
+	Postprocess string      `json:"postprocess,omitempty"`
+	Dataset     DatasetInfo `json:"dataset"`
 	// Primary is the name of the leaderboard number among Metrics, and Score its value.
-	Primary string
-	Score   float64
-	Metrics []Metric
+	Primary string   `json:"primary"`
+	Score   float64  `json:"score"`
+	Metrics []Metric `json:"metrics"`
 	// Breakdowns per category.
-	Breakdowns []Breakdown
-	Items      []ItemResult
+	Breakdowns []Breakdown  `json:"breakdowns,omitempty"`
+	Items      []ItemResult `json:"items,omitempty"`
 	// Counts by extraction path.
-	Rule, Judged, Unresolved int
+	Rule       int `json:"rule"`
+	Judged     int `json:"judged"`
+	Unresolved int `json:"unresolved"`
 	// Truncated counts responses cut at the token limit (set by the host).
-	Truncated int
+	Truncated int `json:"truncated"`
 	// Quirks counts the items each named quirk decided or changed.
-	Quirks map[string]int
+	Quirks map[string]int `json:"quirks,omitempty"`
 	// Missing counts the items that had no response (scored wrong); the
 	// host sets it, and Dataset.Partial with it.
-	Missing int
+	Missing int `json:"missing,omitempty"`
 }
 
 // ScoreResult is what one scoring round gives: either judge requests still to

@@ -1,21 +1,54 @@
 package sdk
 
-import "context"
+import (
+	"context"
+	"encoding/json"
+)
 
 // GenerateParams are sampling settings for one Generate call.
 type GenerateParams struct {
-	MaxTokens   int
-	Temperature float64
-	TopP        float64
-	TopK        int
-	Seed        int64
-	Stop        []string
+	MaxTokens   int      `json:"max_tokens"`
+	Temperature float64  `json:"temperature"`
+	TopP        float64  `json:"top_p,omitempty"`
+	TopK        int      `json:"top_k,omitempty"`
+	Seed        int64    `json:"seed,omitempty"`
+	Stop        []string `json:"stop,omitempty"`
 	// N is the number of samples per prompt (GRPO rollouts); 0 means 1.
-	N int
+	N int `json:"n,omitempty"`
 	// RepetitionPenalty is vLLM's repetition_penalty (1 is none); 0 means
-	// unset. Omitted from JSON when unset so cache keys written before the
-	// field existed stay valid.
-	RepetitionPenalty float64 `json:",omitempty"`
+	// unset.
+	RepetitionPenalty float64 `json:"repetition_penalty,omitempty"`
+}
+
+// UnmarshalJSON reads the snake_case keys GenerateParams is written with,
+// and the Go field names (MaxTokens, TopP) reports used before it had JSON
+// tags, so eval.json files written then still read.
+func (p *GenerateParams) UnmarshalJSON(b []byte) error {
+	type tagged GenerateParams // no methods: no recursion
+	var keys map[string]json.RawMessage
+	if err := json.Unmarshal(b, &keys); err != nil {
+		return err
+	}
+	_, snake := keys["max_tokens"]
+	_, legacy := keys["MaxTokens"]
+	if snake || !legacy {
+		return json.Unmarshal(b, (*tagged)(p))
+	}
+	var old struct {
+		MaxTokens         int
+		Temperature       float64
+		TopP              float64
+		TopK              int
+		Seed              int64
+		Stop              []string
+		N                 int
+		RepetitionPenalty float64
+	}
+	if err := json.Unmarshal(b, &old); err != nil {
+		return err
+	}
+	*p = GenerateParams(old)
+	return nil
 }
 
 // Prompt is one conversation to complete.
