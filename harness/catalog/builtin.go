@@ -52,6 +52,7 @@ func Builtins() []Builtin {
 		enginePlugin(),
 		tinyvlmPlugin(),
 		sftPlugin(),
+		grpoPlugin(),
 	}
 	sort.Slice(ps, func(i, j int) bool {
 		if ps[i].Kind != ps[j].Kind {

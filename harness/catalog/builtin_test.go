@@ -56,6 +56,13 @@ func TestConformance(t *testing.T) {
 					t.Fatal(err)
 				}
 				c.Checkpoint = ck
+			case "grpo":
+				base, err := tinyvlm.WriteTestCheckpoint(filepath.Join(t.TempDir(), "base"), []string{"How many objects are there in the image? Answer with a single digit."}, 1)
+				if err != nil {
+					t.Fatal(err)
+				}
+				c.Train = &sdktest.TrainCase{Request: sdk.TrainRequest{Stage: "grpo", Base: base, Data: []string{rlData(t)},
+					Params: []byte(`{"steps": 1, "rollout_batch": 2, "group_size": 2, "train_batch": 2, "max_tokens": 4}`), Seed: 1}}
 			case "sft":
 				ck, err := tinyvlm.WriteTestCheckpoint(filepath.Join(t.TempDir(), "base"), []string{"How many shapes?"}, 1)
 				if err != nil {
@@ -88,4 +95,13 @@ func TestLookup(t *testing.T) {
 	if _, ok := catalog.LookupBuiltin("no-such-plugin"); ok {
 		t.Error("Lookup of an unknown name succeeded")
 	}
+}
+
+// rlData writes a few RL records with their images.
+func rlData(t *testing.T) string {
+	dir := t.TempDir()
+	if _, err := toyworld.Generate(context.Background(), dir, toyworld.Options{Seed: 1, Size: "sft=0,rl=4,pretrain=0,eval=0"}); err != nil {
+		t.Fatal(err)
+	}
+	return filepath.Join(dir, "rl.jsonl")
 }

@@ -334,14 +334,7 @@ func (h *handler) samples(req Request) (batch, error) {
 			h.log.Warn("response not found; reward 0", "index", i, "error", err)
 			continue
 		}
-		question := l.Question
-		if question == "" {
-			question = prompt
-		}
-		b.list = append(b.list, reward.Sample{
-			Response: response, Label: l.Answer, VerifierType: l.VerifierType, Query: question,
-			Images: l.Images, ImageWidth: l.ImageWidth, ImageHeight: l.ImageHeight,
-		})
+		b.list = append(b.list, l.Sample(response, prompt))
 		b.index = append(b.index, i)
 	}
 	return b, nil

@@ -62,6 +62,21 @@ type Label struct {
 	ImageHeight  int
 }
 
+// Sample is the reward sample of response under this label. prompt is the
+// question the open-ended reward model sees when the label carries none.
+// The reward server and the in-process GRPO reward both build samples here,
+// so a response gets the same reward from either.
+func (l Label) Sample(response, prompt string) reward.Sample {
+	question := l.Question
+	if question == "" {
+		question = prompt
+	}
+	return reward.Sample{
+		Response: response, Label: l.Answer, VerifierType: l.VerifierType, Query: question,
+		Images: l.Images, ImageWidth: l.ImageWidth, ImageHeight: l.ImageHeight,
+	}
+}
+
 // labelKeys are the fields of a label object a verifier reads.
 var labelKeys = []string{"answer", "gt", "verifier_type", "question", "images", "image_size"}
 
