@@ -30,8 +30,8 @@ func sftPlugin() Builtin {
 	}}
 }
 
-func grpoPlugin() Plugin {
-	return Plugin{Name: "grpo", Kind: sdk.KindTrainer, Serve: func() *sdk.ServeConfig {
+func grpoPlugin() Builtin {
+	return Builtin{Name: "grpo", Kind: sdk.KindTrainer, Serve: func() *sdk.ServeConfig {
 		return &sdk.ServeConfig{
 			Info: sdk.Info{Name: "grpo", Version: version.Version, ConfigSchema: grpo.Schema, Provides: []string{"grpo"},
 				Description: "GRPO on tinyvlm with the paper's mixed reward (in process or from a reward server): group-normalised advantages, clipped ratio, KL to the starting checkpoint"},

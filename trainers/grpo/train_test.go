@@ -126,6 +126,7 @@ func train(t *testing.T, ctx context.Context, params string, data string) ([]map
 // A short run raises the mean reward: the base answers 7 about one time in
 // four, and the policy gradient moves it towards 7.
 func TestShortRunRaisesReward(t *testing.T) {
+	skipUnderRace(t)
 	steps, ck, _, err := train(t, context.Background(),
 		`{"steps": 12, "rollout_batch": 8, "group_size": 4, "train_batch": 16, "lr": 0.002, "max_tokens": 12, "kl": {"mode": "fixed", "init": 0.001}}`, rlFile(t, 8))
 	if err != nil {
@@ -152,6 +153,7 @@ func TestShortRunRaisesReward(t *testing.T) {
 
 // With the learning rate at 0 the policy's weights do not move.
 func TestZeroLearningRateKeepsPolicy(t *testing.T) {
+	skipUnderRace(t)
 	_, ck, _, err := train(t, context.Background(), `{"steps": 2, "rollout_batch": 4, "group_size": 2, "train_batch": 4, "lr": 0, "max_tokens": 8}`, rlFile(t, 4))
 	if err != nil {
 		t.Fatal(err)
@@ -176,6 +178,7 @@ func TestZeroLearningRateKeepsPolicy(t *testing.T) {
 }
 
 func TestRewardServerFailures(t *testing.T) {
+	skipUnderRace(t)
 	fail := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "reward model crashed", http.StatusInternalServerError)
 	}))
@@ -212,6 +215,7 @@ func TestRewardServerFailures(t *testing.T) {
 
 // A cancelled stage returns the context's error and writes no checkpoint.
 func TestCancelledStageWritesNothing(t *testing.T) {
+	skipUnderRace(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	n := 0
 	out := filepath.Join(t.TempDir(), "out")
