@@ -105,11 +105,53 @@ func columns() []column {
 	return append(cols, column{"average", "Average", true})
 }
 
+// rowView is a ranking row with its cells formatted once and its fields
+// flat: the template then makes no function calls and no embedded-field
+// lookups per cell (both cost reflection, per row, per request).
+type rowView struct {
+	ID, Model, Organisation, Bucket, Type, Profile, Judge, EvalDate, Flag string
+	Verified, Complete, Ablation                                          bool
+	NScores                                                               int
+	RankText, ParamsText, ParamsValue, AvgText, AvgValue, AvgPartial      string
+	Cells                                                                 []cellView
+}
+
+type cellView struct{ Text, Value string }
+
+func viewRows(rows []store.Row) []rowView {
+	out := make([]rowView, len(rows))
+	for k, r := range rows {
+		v := rowView{ID: r.ID, Model: r.Model, Organisation: r.Organisation, Bucket: r.Bucket, Type: r.Type, Profile: r.Profile,
+			Judge: r.Judge, EvalDate: r.EvalDate, Flag: r.Flag, Verified: r.Verified, Complete: r.Complete, Ablation: r.Kind == "ablation",
+			NScores: len(r.Scores), RankText: "–", ParamsText: "–", Cells: make([]cellView, len(store.Benchmarks))}
+		if r.Complete {
+			v.RankText = strconv.Itoa(r.Rank)
+			v.AvgText = strconv.FormatFloat(r.Average, 'f', 1, 64)
+			v.AvgValue = strconv.FormatFloat(r.Average, 'f', 4, 64)
+		} else {
+			v.AvgPartial = strconv.FormatFloat(r.Average, 'f', 1, 64)
+		}
+		if r.ParamsB > 0 {
+			v.ParamsText = strconv.FormatFloat(r.ParamsB, 'f', -1, 64)
+			v.ParamsValue = v.ParamsText
+		}
+		for j, b := range store.Benchmarks {
+			if x, ok := r.Scores[b]; ok {
+				v.Cells[j] = cellView{Text: strconv.FormatFloat(x, 'f', 1, 64), Value: strconv.FormatFloat(x, 'f', 4, 64)}
+			} else {
+				v.Cells[j] = cellView{Text: "–"}
+			}
+		}
+		out[k] = v
+	}
+	return out
+}
+
 type indexData struct {
 	Title    string
 	Version  string
 	Query    store.Query
-	Rows     []store.Row
+	Rows     []rowView
 	Total    int
 	Columns  []column
 	Benches  []leaderboard.Benchmark
@@ -129,7 +171,7 @@ type indexData struct {
 
 func (s *Server) pageIndex(c *gin.Context) {
 	s.cachedRanking(c, "page", func(q store.Query, page store.Page[store.Row]) (string, []byte, error) {
-		d := indexData{Title: "Open reasoning VLM leaderboard", Version: s.opts.Version, Query: q, Rows: page.Rows, Total: page.Total,
+		d := indexData{Title: "Open reasoning VLM leaderboard", Version: s.opts.Version, Query: q, Rows: viewRows(page.Rows), Total: page.Total,
 			Columns: columns(), Benches: leaderboard.Benchmarks(), Buckets: store.Buckets[:5], Types: leaderboard.Types(),
 			SortURL: map[string]string{}, Whole: q.Offset == 0 && page.Total <= len(page.Rows)}
 		for _, col := range d.Columns {

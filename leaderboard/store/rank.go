@@ -151,20 +151,22 @@ func (r *Ranking) Query(q Query) (Page[Row], error) {
 	offset := max(q.Offset, 0)
 	search := strings.ToLower(q.Search)
 	page := Page[Row]{Rows: []Row{}}
+	var pageIdx []int
 	for _, i := range o {
 		if !r.keep(&q, i, search) {
 			continue
 		}
 		if page.Total >= offset && len(page.Rows) < limit {
 			page.Rows = append(page.Rows, Row{Entry: r.rows[i]})
+			pageIdx = append(pageIdx, i)
 		}
 		page.Total++
 	}
 	// Ranks: one pass in rank order over the kept complete rows.
-	want := make(map[string]int, len(page.Rows))
-	for k, row := range page.Rows {
-		if row.Complete {
-			want[row.ID] = k
+	want := make(map[int]int, len(page.Rows)) // row index -> page position
+	for k, i := range pageIdx {
+		if page.Rows[k].Complete {
+			want[i] = k
 		}
 	}
 	if len(want) == 0 {
@@ -184,7 +186,7 @@ func (r *Ranking) Query(q Query) (Page[Row], error) {
 		if n == 1 || e.Average != prev {
 			rank, prev = n, e.Average
 		}
-		if k, ok := want[e.ID]; ok {
+		if k, ok := want[i]; ok {
 			page.Rows[k].Rank = rank
 			if found++; found == len(want) {
 				break
