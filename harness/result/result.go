@@ -36,10 +36,15 @@ type Outcome struct {
 	DataHash  string `json:"data_hash,omitempty"`
 	Profile   string `json:"profile"`
 	// Judge is the judge model the evaluator was told about, "" for none.
-	Judge     string `json:"judge,omitempty"`
-	Items     int    `json:"items"`
-	Partial   bool   `json:"partial,omitempty"`
-	Synthetic bool   `json:"synthetic,omitempty"`
+	Judge string `json:"judge,omitempty"`
+	// Postprocess is the response post-processing step the evaluator
+	// applied before scoring (none, split-think, vlaa-thinker).
+	Postprocess string `json:"postprocess,omitempty"`
+	// Quirks counts the items each reproduced reference quirk decided.
+	Quirks    map[string]int `json:"quirks,omitempty"`
+	Items     int            `json:"items"`
+	Partial   bool           `json:"partial,omitempty"`
+	Synthetic bool           `json:"synthetic,omitempty"`
 	// Primary names the leaderboard metric and Score is its value (0-100).
 	Primary string   `json:"primary,omitempty"`
 	Score   float64  `json:"score"`
@@ -109,7 +114,7 @@ type Failure struct {
 func (o *Outcome) FromReport(rep *sdk.Report) {
 	o.Primary, o.Score, o.Scored = rep.Primary, rep.Score, true
 	o.Rule, o.Judged, o.Unresolved, o.Truncated = rep.Rule, rep.Judged, rep.Unresolved, rep.Truncated
-	o.Judge = rep.Judge
+	o.Judge, o.Postprocess, o.Quirks = rep.Judge, rep.Postprocess, rep.Quirks
 	o.Metrics = o.Metrics[:0]
 	for _, m := range rep.Metrics {
 		o.Metrics = append(o.Metrics, Metric{Name: m.Name, Value: m.Value})
