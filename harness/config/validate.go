@@ -6,6 +6,8 @@ import (
 	"slices"
 	"sort"
 	"strings"
+
+	"github.com/vlmlab/harness/trainers/toyworld"
 )
 
 type validator struct {
@@ -41,10 +43,12 @@ func (v *validator) validate() {
 		v.problem("version", "version %d is not supported; this harness reads version 1", c.Version)
 	}
 	if c.Data.Synthetic != nil {
-		switch c.Data.Synthetic.Size {
-		case "", "tiny", "small", "full":
-		default:
-			v.problem("data.synthetic.size", "size %q is not one of tiny, small, full", c.Data.Synthetic.Size)
+		if size := c.Data.Synthetic.Size; size != "" {
+			// The toy world's own parser, so config check accepts exactly
+			// what harness data synth and the run accept (counts too).
+			if _, err := toyworld.ParseSize(size); err != nil {
+				v.problem("data.synthetic.size", "%v", err)
+			}
 		}
 		switch c.Data.Synthetic.Traces {
 		case "", "full", "short":
