@@ -549,30 +549,11 @@ func printEval(cmd *cobra.Command, res *record.Eval, compare *leaderboard.Entry)
 	return report.Table(out, header, rows)
 }
 
-// heartbeat prints, every interval while some request has waited that long,
-// how many requests wait on the model server and for how long the oldest
-// has: a hung server is otherwise silent until the timeouts come. The func
-// it returns stops it.
+// heartbeat prints, every interval while some request has waited that
+// long, how many requests wait on the model server and for how long the
+// oldest has. The func it returns stops it.
 func heartbeat(w io.Writer, interval time.Duration, c *openai.Client) func() {
-	if interval <= 0 {
-		return func() {}
-	}
-	done := make(chan struct{})
-	stopped := make(chan struct{})
-	go func() {
-		defer close(stopped)
-		t := time.NewTicker(interval)
-		defer t.Stop()
-		for {
-			select {
-			case <-done:
-				return
-			case <-t.C:
-				if n, oldest := c.InFlight(); n > 0 && oldest >= interval {
-					fmt.Fprintf(w, "harness: waiting for %s: %d request(s) in flight, the oldest for %s\n", c.Endpoint(), n, oldest.Truncate(100*time.Millisecond))
-				}
-			}
-		}
-	}()
-	return func() { close(done); <-stopped }
+	return c.Heartbeat(interval, func(n int, oldest time.Duration) {
+		fmt.Fprintf(w, "harness: waiting for %s: %d request(s) in flight, the oldest for %s\n", c.Endpoint(), n, oldest.Truncate(100*time.Millisecond))
+	})
 }

@@ -418,3 +418,31 @@ func stopReason(ctx context.Context) error {
 	}
 	return ctx.Err()
 }
+
+// Heartbeat calls report every interval while some request has waited at
+// least that long, with how many wait and the oldest's age: a hung or slow
+// server is otherwise silent until the timeouts come. The func it returns
+// stops it (and waits for it). A non-positive interval does nothing.
+func (c *Client) Heartbeat(interval time.Duration, report func(inFlight int, oldest time.Duration)) (stop func()) {
+	if interval <= 0 {
+		return func() {}
+	}
+	done := make(chan struct{})
+	stopped := make(chan struct{})
+	go func() {
+		defer close(stopped)
+		t := time.NewTicker(interval)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+				if n, oldest := c.InFlight(); n > 0 && oldest >= interval {
+					report(n, oldest)
+				}
+			}
+		}
+	}()
+	return func() { close(done); <-stopped }
+}

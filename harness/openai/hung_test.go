@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -47,5 +48,39 @@ func TestHungServerGivesUpWithinATimeout(t *testing.T) {
 	}
 	if n, _ := c.InFlight(); n != 0 {
 		t.Errorf("%d requests still counted in flight after the run", n)
+	}
+}
+
+// TestHeartbeatWhileWaiting (issue 11 item 9): Heartbeat reports requests
+// that have waited an interval, and nothing once none waits.
+func TestHeartbeatWhileWaiting(t *testing.T) {
+	srv := openaitest.New(openaitest.Config{Faults: openaitest.Always(openaitest.Slow), SlowDelay: 400 * time.Millisecond})
+	defer srv.Close()
+	c := newTestClient(t, testConfig(srv))
+	var mu sync.Mutex
+	var beats []int
+	stop := c.Heartbeat(100*time.Millisecond, func(n int, oldest time.Duration) {
+		mu.Lock()
+		defer mu.Unlock()
+		if oldest < 100*time.Millisecond {
+			t.Errorf("beat for a request %v old, under the interval", oldest)
+		}
+		beats = append(beats, n)
+	})
+	if _, err := collect(t, c, context.Background(), textPrompts(3), sdk.GenerateParams{}); err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	n := len(beats)
+	mu.Unlock()
+	time.Sleep(250 * time.Millisecond)
+	stop()
+	mu.Lock()
+	defer mu.Unlock()
+	if n == 0 || beats[0] != 3 {
+		t.Errorf("beats %v, want some with 3 requests in flight", beats)
+	}
+	if len(beats) != n {
+		t.Errorf("beats after the run ended: %v", beats[n:])
 	}
 }

@@ -256,7 +256,11 @@ func (r *Runner) generator(ctx context.Context, m config.Model, ckpt *sdk.Checkp
 			store.Close()
 			return nil, nil, fmt.Errorf("model %s: %w", m.Name, err)
 		}
-		return c, func() { c.Close(); store.Close() }, nil
+		// As in eval: a slow or hung server says so while it is waited on.
+		stopBeat := c.Heartbeat(30*time.Second, func(n int, oldest time.Duration) {
+			r.status("model %s: waiting for %s: %d request(s) in flight, the oldest for %s", m.Name, c.Endpoint(), n, oldest.Round(time.Second))
+		})
+		return c, func() { stopBeat(); c.Close(); store.Close() }, nil
 	}
 	e, ok := r.Catalog.Get(m.Backend)
 	if !ok {

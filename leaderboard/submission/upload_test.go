@@ -111,7 +111,7 @@ func TestFromEvalDir(t *testing.T) {
 	if len(u.Benchmarks) != 1 || len(u.Benchmarks["mathvista"]) != 2 || u.Benchmarks["mathvista"][1].ID != "2" || u.Profile != "leaderboard" {
 		t.Errorf("upload: %+v", u)
 	}
-	if u.Run.ModelName != "served" || u.Run.Plugins["mathvista"] != "mathvista 0.1.0" || u.Run.DataHashes["mathvista"] != "sha256:ab" || u.Run.Generation["MaxTokens"] != 800.0 {
+	if u.Run.ModelName != "served" || u.Run.Plugins["mathvista"] != "mathvista 0.1.0" || u.Run.DataHashes["mathvista"] != "sha256:ab" || u.Run.Generation["max_tokens"] != 800.0 {
 		t.Errorf("run: %+v", u.Run)
 	}
 
