@@ -12,10 +12,16 @@ import (
 )
 
 func newRunCmd(g *globals) *cobra.Command {
-	return &cobra.Command{
+	var pub publishFlags
+	cmd := &cobra.Command{
 		Use:   "run",
 		Short: "Run the train-then-evaluate matrix of harness.yaml",
-		Args:  cobra.NoArgs,
+		Long: `Run the train-then-evaluate matrix of harness.yaml.
+
+With --publish URL, each recipe × model row is then submitted to that
+leaderboard (as 'harness submit' would; the server re-scores the raw
+predictions). Rows scored on the synthetic toy world are not published.`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			cfg, err := g.loadConfig()
 			if err != nil {
@@ -36,6 +42,11 @@ func newRunCmd(g *globals) *cobra.Command {
 				return err
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "run %s in %.1fs; reports in %s\n", res.ID, res.Seconds, filepath.Join(res.Dir, "cells"))
+			if pub.server != "" {
+				if err := publishRun(cmd, cfg, res.Dir, &pub); err != nil {
+					return fmt.Errorf("publish: %w (the run's results are kept in %s)", err, res.Dir)
+				}
+			}
 			if n := res.Failed(); n > 0 {
 				for _, c := range res.Cells {
 					if c.Error != "" {
@@ -47,6 +58,11 @@ func newRunCmd(g *globals) *cobra.Command {
 			return nil
 		},
 	}
+	fl := cmd.Flags()
+	fl.StringVar(&pub.server, "publish", "", "leaderboard base URL to submit each recipe × model row to")
+	fl.StringVar(&pub.tokenEnv, "publish-token-env", "HARNESS_TOKEN", "environment variable holding the leaderboard token")
+	fl.StringVar(&pub.organisation, "organisation", "", "organisation shown on the leaderboard (default: the config's project)")
+	return cmd
 }
 
 // printMatrix prints one row per recipe × model, one column per benchmark

@@ -384,3 +384,66 @@ func TestLeaderboardJudge(t *testing.T) {
 	}
 	lb.stop()
 }
+
+// `harness run --publish` submits each recipe × model row; the server's
+// re-scored numbers are the run's own.
+func TestRunPublish(t *testing.T) {
+	data := testenv.SharedPath(t, "data")
+	dir := t.TempDir()
+	db := filepath.Join(dir, "lb.db")
+	token := strings.TrimSpace(harness(t, dir, "serve", "token", "runner", "--db", db).stdout)
+	lb := startServe(t, dir, "--db", db, "--data-dir", data)
+	cfg := filepath.Join(dir, "h.yaml")
+	os.WriteFile(cfg, []byte(fmt.Sprintf(`version: 1
+project: pubtest
+run_dir: .harness
+data: {dir: %s}
+models:
+  - {name: chance, backend: chance}
+benchmarks:
+  - {name: logicvista}
+  - {name: mathvision}
+`, data)), 0o644)
+	cmd := exec.Command(harnessBin, "run", "-c", cfg, "--publish", lb.url)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "HARNESS_TOKEN="+token)
+	out, err := cmd.CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "submission ") {
+		t.Fatalf("harness run --publish: %v\n%s", err, out)
+	}
+	id := strings.Fields(strings.SplitN(string(out), "submission ", 2)[1])[0]
+	s := lb.waitStatus(t, id, time.Minute, store.Finished, store.Failed)
+	if s.Status != store.Finished {
+		t.Fatalf("published run: %+v\n%s", s, lb.log())
+	}
+	var entry struct {
+		Entry struct {
+			Model    string             `json:"model"`
+			Type     string             `json:"type"`
+			Scores   map[string]float64 `json:"scores"`
+			Complete bool               `json:"complete"`
+		} `json:"entry"`
+	}
+	lb.getJSON(t, "/api/v1/entries/"+s.EntryID, &entry)
+	runs, _ := filepath.Glob(filepath.Join(dir, ".harness", "runs", "*", "run.json"))
+	if len(runs) != 1 {
+		t.Fatalf("run records: %v", runs)
+	}
+	var run struct {
+		Cells []struct {
+			Benchmark string  `json:"benchmark"`
+			Score     float64 `json:"score"`
+		} `json:"cells"`
+	}
+	b, _ := os.ReadFile(runs[0])
+	json.Unmarshal(b, &run)
+	if entry.Entry.Model != "pubtest: chance" || entry.Entry.Type != "base" || entry.Entry.Complete || len(run.Cells) != 2 {
+		t.Errorf("entry %+v, run %+v", entry.Entry, run)
+	}
+	for _, c := range run.Cells {
+		if got := entry.Entry.Scores[c.Benchmark]; got != c.Score {
+			t.Errorf("%s: server %v, run %v", c.Benchmark, got, c.Score)
+		}
+	}
+	lb.stop()
+}

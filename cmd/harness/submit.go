@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -20,6 +21,7 @@ import (
 type submitFlags struct {
 	server, token, tokenEnv           string
 	name, organisation, typ, revision string
+	recipe, model                     string
 	params                            float64
 	partial, dryRun                   bool
 	wait                              time.Duration
@@ -29,10 +31,11 @@ func newSubmitCmd() *cobra.Command {
 	f := &submitFlags{}
 	cmd := &cobra.Command{
 		Use:   "submit --server URL --token T DIR",
-		Short: "Upload the raw predictions of an eval directory to a leaderboard, which re-scores them",
+		Short: "Upload the raw predictions of an eval (or run) directory to a leaderboard, which re-scores them",
 		Long: `Upload the raw predictions of an eval directory ('harness eval' output:
-eval.json and BENCHMARK.items.jsonl) with the model's metadata to a
-leaderboard server. The server never uses the scores in DIR: it re-scores
+eval.json and BENCHMARK.items.jsonl), or of one recipe × model row of a
+'harness run' folder (run.json; --recipe, --model), with the model's
+metadata to a leaderboard server. The server never uses the scores in DIR: it re-scores
 the predictions with its evaluator plugins, data and judge, and then lists
 the model as verified. Submitting fewer than the six benchmarks needs
 --partial (the entry is shown, marked incomplete, and not ranked).
@@ -52,6 +55,8 @@ FAILED and prints the outcome (exit status 1 on FAILED).`,
 	fl.StringVar(&f.typ, "type", "", "how it was trained: base, SFT, RL, SFT+RL or API")
 	fl.StringVar(&f.revision, "revision", "", "model revision (a commit or checkpoint id)")
 	fl.BoolVar(&f.partial, "partial", false, "submit although DIR has fewer than the six benchmarks")
+	fl.StringVar(&f.recipe, "recipe", "", "for a `harness run` folder: the recipe of the row to submit (default: its only one)")
+	fl.StringVar(&f.model, "model", "", "for a `harness run` folder: the model of the row to submit (default: its only one)")
 	fl.BoolVar(&f.dryRun, "dry-run", false, "check DIR and print what would be sent, send nothing")
 	fl.DurationVar(&f.wait, "wait", 0, "follow the submission up to this long until it is scored (0: do not wait)")
 	cmd.MarkFlagRequired("organisation")
@@ -60,8 +65,26 @@ FAILED and prints the outcome (exit status 1 on FAILED).`,
 }
 
 func runSubmit(cmd *cobra.Command, f *submitFlags, dir string) error {
-	out := cmd.OutOrStdout()
-	u, err := submission.FromEvalDir(dir)
+	var (
+		u   *submission.Upload
+		err error
+	)
+	if _, serr := os.Stat(filepath.Join(dir, "run.json")); serr == nil {
+		recipe, model := f.recipe, f.model
+		if recipe == "" || model == "" {
+			rows, err := submission.RunRows(dir)
+			if err != nil {
+				return err
+			}
+			if len(rows) != 1 {
+				return fmt.Errorf("%s holds %d recipe × model rows; choose one with --recipe and --model", dir, len(rows))
+			}
+			recipe, model = rows[0][0], rows[0][1]
+		}
+		u, err = submission.FromRunDir(dir, recipe, model)
+	} else {
+		u, err = submission.FromEvalDir(dir)
+	}
 	if err != nil {
 		return err
 	}
@@ -70,12 +93,20 @@ func runSubmit(cmd *cobra.Command, f *submitFlags, dir string) error {
 		u.Model.Name = u.Run.ModelName
 	}
 	u.Partial = f.partial
+	_, err = upload(cmd, f.server, f.token, f.tokenEnv, u, f.dryRun, f.wait)
+	return err
+}
+
+// upload validates u, sends it, and with wait > 0 follows it until scored.
+func upload(cmd *cobra.Command, server, token, tokenEnv string, u *submission.Upload, dryRun bool, wait time.Duration) (submissionStatus, error) {
+	out := cmd.OutOrStdout()
+	var st submissionStatus
 	if err := submission.Validate(u); err != nil {
-		return err
+		return st, err
 	}
 	body, err := submission.Encode(u)
 	if err != nil {
-		return err
+		return st, err
 	}
 	var counts []string
 	for _, b := range submission.BenchmarkNames() {
@@ -84,75 +115,73 @@ func runSubmit(cmd *cobra.Command, f *submitFlags, dir string) error {
 		}
 	}
 	fmt.Fprintf(out, "%s (%s profile): %s; %d bytes\n", u.Model.Name, u.Profile, strings.Join(counts, ", "), len(body))
-	if f.dryRun {
-		return nil
+	if dryRun {
+		return st, nil
 	}
-	if f.server == "" {
-		return errors.New("--server is required: the leaderboard's base URL, e.g. http://127.0.0.1:8080")
+	if server == "" {
+		return st, errors.New("--server is required: the leaderboard's base URL, e.g. http://127.0.0.1:8080")
 	}
-	base, err := url.Parse(strings.TrimRight(f.server, "/"))
+	base, err := url.Parse(strings.TrimRight(server, "/"))
 	if err != nil || (base.Scheme != "http" && base.Scheme != "https") || base.Host == "" {
-		return fmt.Errorf("--server %q: give an http:// or https:// URL", f.server)
+		return st, fmt.Errorf("--server %q: give an http:// or https:// URL", server)
 	}
-	token := f.token
-	if token == "" && f.tokenEnv != "" {
-		token = os.Getenv(f.tokenEnv)
+	if token == "" && tokenEnv != "" {
+		token = os.Getenv(tokenEnv)
 	}
 	if token == "" {
-		return fmt.Errorf("--token is required (or $%s): ask the leaderboard's maintainers for one", f.tokenEnv)
+		return st, fmt.Errorf("--token is required (or $%s): ask the leaderboard's maintainers for one", tokenEnv)
 	}
 	client := &http.Client{Timeout: 5 * time.Minute}
 	req, err := http.NewRequestWithContext(cmd.Context(), http.MethodPost, base.String()+"/api/v1/submissions", bytes.NewReader(body))
 	if err != nil {
-		return err
+		return st, err
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Authorization", "Bearer "+token)
 	resp, err := client.Do(req)
 	if err != nil {
-		return fmt.Errorf("submit to %s: %w", base, err)
+		return st, fmt.Errorf("submit to %s: %w", base, err)
 	}
 	defer resp.Body.Close()
 	rb, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 	if resp.StatusCode != http.StatusAccepted {
-		return fmt.Errorf("the server refused the submission (%s): %s", resp.Status, serverError(rb))
+		return st, fmt.Errorf("the server refused the submission (%s): %s", resp.Status, serverError(rb))
 	}
-	var st submissionStatus
 	if err := json.Unmarshal(rb, &st); err != nil {
-		return fmt.Errorf("the server's answer: %w", err)
+		return st, fmt.Errorf("the server's answer: %w", err)
 	}
 	fmt.Fprintf(out, "submission %s %s: %s/api/v1/submissions/%s\n", st.ID, st.Status, base, st.ID)
-	if f.wait <= 0 {
-		return nil
+	if wait <= 0 {
+		return st, nil
 	}
-	deadline := time.Now().Add(f.wait)
+	deadline := time.Now().Add(wait)
 	for st.Status == "PENDING" || st.Status == "RUNNING" {
 		if time.Now().After(deadline) {
-			return fmt.Errorf("submission %s still %s after %s; follow it at %s/submissions", st.ID, st.Status, f.wait, base)
+			return st, fmt.Errorf("submission %s still %s after %s; follow it at %s/submissions", st.ID, st.Status, wait, base)
 		}
 		select {
 		case <-cmd.Context().Done():
-			return cmd.Context().Err()
+			return st, cmd.Context().Err()
 		case <-time.After(500 * time.Millisecond):
 		}
 		r, err := client.Get(base.String() + "/api/v1/submissions/" + url.PathEscape(st.ID))
 		if err != nil {
-			return fmt.Errorf("follow submission %s: %w", st.ID, err)
+			return st, fmt.Errorf("follow submission %s: %w", st.ID, err)
 		}
 		b, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
 		r.Body.Close()
 		if r.StatusCode != http.StatusOK {
-			return fmt.Errorf("follow submission %s: %s: %s", st.ID, r.Status, serverError(b))
+			return st, fmt.Errorf("follow submission %s: %s: %s", st.ID, r.Status, serverError(b))
 		}
 		if err := json.Unmarshal(b, &st); err != nil {
-			return err
+			return st, err
 		}
 	}
 	if st.Status == "FAILED" {
-		return fmt.Errorf("submission %s FAILED: %s", st.ID, st.Reason)
+		return st, fmt.Errorf("submission %s FAILED: %s", st.ID, st.Reason)
 	}
 	fmt.Fprintf(out, "submission %s %s: %s/entry/%s\n", st.ID, st.Status, base, st.EntryID)
-	return nil
+	return st, nil
 }
 
 type submissionStatus struct {

@@ -95,3 +95,98 @@ func readRegular(path string) ([]byte, error) {
 	}
 	return os.ReadFile(path)
 }
+
+// FromRunDir reads one recipe × model row of a `harness run` folder
+// (run.json and cells/RECIPE/MODEL/BENCHMARK.items.jsonl) as an upload's
+// predictions. Like FromEvalDir it follows no path written in run.json.
+// Cells scored on the synthetic toy world are refused: their ids are not
+// the benchmarks' and their numbers are not comparable.
+func FromRunDir(dir, recipe, model string) (*Upload, error) {
+	runPath := filepath.Join(dir, "run.json")
+	if _, err := readRegular(runPath); err != nil {
+		return nil, fmt.Errorf("%s: %w (give the folder `harness run` reported)", runPath, err)
+	}
+	var run result.Run
+	if err := result.Read(runPath, &run); err != nil {
+		return nil, fmt.Errorf("not a run record: %w", err)
+	}
+	for _, name := range []string{recipe, model} {
+		if name == "" || name == "." || name == ".." || strings.ContainsAny(name, `/\`) {
+			return nil, fmt.Errorf("%s: recipe and model must be plain names, got %q", runPath, name)
+		}
+	}
+	u := &Upload{Benchmarks: map[string][]Prediction{}}
+	r := &Run{Harness: run.Harness, ModelName: model, Plugins: map[string]string{}, DataHashes: map[string]string{}}
+	var rows []string
+	for _, c := range run.Cells {
+		rows = append(rows, c.Recipe+"/"+c.Model)
+		if c.Recipe != recipe || c.Model != model || !c.Scored {
+			continue
+		}
+		if _, ok := leaderboard.BenchmarkByName(c.Benchmark); !ok {
+			continue // a run may evaluate other benchmarks too
+		}
+		if c.Synthetic {
+			return nil, fmt.Errorf("%s: %s/%s was scored on the synthetic toy world (%s); only runs on the benchmarks' data can be submitted", runPath, recipe, model, c.Data)
+		}
+		switch {
+		case u.Profile == "":
+			u.Profile = c.Profile
+		case u.Profile != c.Profile:
+			return nil, fmt.Errorf("%s: %s/%s has benchmarks scored with different profiles (%s and %s)", runPath, recipe, model, u.Profile, c.Profile)
+		}
+		itemsPath := filepath.Join(dir, "cells", recipe, model, c.Benchmark+".items.jsonl")
+		if _, err := readRegular(itemsPath); err != nil {
+			return nil, fmt.Errorf("%s: %w (run.json lists %s/%s/%s)", itemsPath, err, recipe, model, c.Benchmark)
+		}
+		responses, err := evaluate.ReadPredictions(itemsPath)
+		if err != nil {
+			return nil, err
+		}
+		preds := make([]Prediction, len(responses))
+		for j, x := range responses {
+			preds[j] = Prediction{ID: x.ItemID, Response: x.Text}
+		}
+		u.Benchmarks[c.Benchmark] = preds
+		r.Plugins[c.Benchmark] = strings.TrimSpace(c.Plugin.Name + " " + c.Plugin.Version)
+		r.DataHashes[c.Benchmark] = c.DataHash
+		if c.Checkpoint != "" {
+			r.Endpoint = "checkpoint " + c.Checkpoint
+		}
+	}
+	if len(u.Benchmarks) == 0 {
+		return nil, fmt.Errorf("%s: no scored cell for recipe %q and model %q (rows: %s)", runPath, recipe, model, strings.Join(unique(rows), ", "))
+	}
+	u.Run = r
+	return u, nil
+}
+
+// RunRows lists the recipe × model rows of a run folder, in run order.
+func RunRows(dir string) ([][2]string, error) {
+	var run result.Run
+	if err := result.Read(filepath.Join(dir, "run.json"), &run); err != nil {
+		return nil, err
+	}
+	var out [][2]string
+	seen := map[[2]string]bool{}
+	for _, c := range run.Cells {
+		k := [2]string{c.Recipe, c.Model}
+		if !seen[k] {
+			seen[k] = true
+			out = append(out, k)
+		}
+	}
+	return out, nil
+}
+
+func unique(s []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, x := range s {
+		if !seen[x] {
+			seen[x] = true
+			out = append(out, x)
+		}
+	}
+	return out
+}

@@ -151,3 +151,38 @@ func TestFromEvalDir(t *testing.T) {
 		os.WriteFile(filepath.Join(d, "mathvista.items.jsonl"), []byte("{\"id\": \"1\", \"response\": \"A\"}\nnot json\n"), 0o644)
 	}, "mathvista.items.jsonl:2")
 }
+
+func TestFromRunDir(t *testing.T) {
+	dir := t.TempDir()
+	write := func(cells []map[string]any) {
+		b, _ := json.Marshal(map[string]any{"schema_version": 2, "harness_version": "0.1.0", "cells": cells})
+		os.WriteFile(filepath.Join(dir, "run.json"), b, 0o644)
+	}
+	cell := func(bench string, synthetic bool) map[string]any {
+		return map[string]any{"recipe": "sft", "model": "tiny", "benchmark": bench, "profile": "official", "scored": true, "synthetic": synthetic,
+			"plugin": map[string]any{"name": bench, "version": "0.1.0"}, "items_file": "/etc/passwd"}
+	}
+	write([]map[string]any{cell("wemath", false), cell("not-a-benchmark", false)})
+	os.MkdirAll(filepath.Join(dir, "cells", "sft", "tiny"), 0o755)
+	os.WriteFile(filepath.Join(dir, "cells", "sft", "tiny", "wemath.items.jsonl"), []byte(`{"id": "1", "response": "A"}`+"\n"), 0o644)
+	u, err := FromRunDir(dir, "sft", "tiny")
+	if err != nil || len(u.Benchmarks) != 1 || u.Benchmarks["wemath"][0].Response != "A" || u.Run.Plugins["wemath"] != "wemath 0.1.0" {
+		t.Fatalf("%+v %v", u, err)
+	}
+	if rows, err := RunRows(dir); err != nil || len(rows) != 1 || rows[0] != [2]string{"sft", "tiny"} {
+		t.Errorf("rows %v %v", rows, err)
+	}
+	for _, c := range []struct{ recipe, model, want string }{
+		{"sft", "other", `no scored cell for recipe "sft" and model "other" (rows: sft/tiny)`},
+		{"..", "tiny", "plain names"},
+		{"sft", "a/b", "plain names"},
+	} {
+		if _, err := FromRunDir(dir, c.recipe, c.model); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s/%s: %v, want %q", c.recipe, c.model, err, c.want)
+		}
+	}
+	write([]map[string]any{cell("wemath", true)})
+	if _, err := FromRunDir(dir, "sft", "tiny"); err == nil || !strings.Contains(err.Error(), "synthetic toy world") {
+		t.Errorf("synthetic: %v", err)
+	}
+}
