@@ -59,6 +59,16 @@ func TestOfficialGoldens(t *testing.T) {
 		if err != nil || res.Report == nil {
 			t.Fatalf("%s: %v", model, err)
 		}
+		// Issue 10 item 1: the two run-on answers latex2sympy reads only a
+		// prefix of are named on the item and counted in the report.
+		if model == "gpt4-cot-text-only" {
+			for _, it := range res.Report.Items {
+				if (it.ID == "197" || it.ID == "1577") && (it.Quirk != QuirkPartialParse || it.Path != sdk.PathQuirk || !it.Hit) {
+					t.Errorf("%s/%s: %+v, want a hit decided by %s", model, it.ID, it, QuirkPartialParse)
+				}
+			}
+			t.Logf("%s: quirks %v", model, res.Report.Quirks)
+		}
 		agree := 0
 		for _, it := range res.Report.Items {
 			g := theirs[it.ID]

@@ -41,6 +41,11 @@ func (d *Dataset) scoreItem(rounds *bench.Rounds, p *Problem, r sdk.Response, ha
 	if d.profile == sdk.ProfileOfficial {
 		res.Extracted = OfficialExtract(text)
 		res.Path, res.Hit = sdk.PathRule, OfficialHit(p, res.Extracted)
+		if res.Hit {
+			if q := officialQuirk(p, res.Extracted); q != "" {
+				res.Path, res.Quirk = sdk.PathQuirk, q
+			}
+		}
 		return res
 	}
 	if v, ok, q := d.Prefetch(p, text); ok {
