@@ -45,6 +45,8 @@ func newRootCmd() *cobra.Command {
 		newPluginCmd(),
 		newServeCmd(g),
 		newSubmitCmd(),
+		newTrainCmd(g),
+		newGenerateCmd(),
 	)
 	return root
 }

@@ -33,6 +33,10 @@ type Runner struct {
 	Log     hclog.Logger
 	// Status receives one line per step for the person watching (stderr).
 	Status func(format string, args ...any)
+	// OnProgress, when set, receives every training progress event.
+	OnProgress func(recipe, stage string, p sdk.Progress)
+	// OnStage, when set, receives each training stage as it ends.
+	OnStage func(StageResult)
 }
 
 // Result is a finished run: run.json (see package result).

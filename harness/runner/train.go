@@ -7,12 +7,14 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/vlmlab/harness/harness/config"
 	"github.com/vlmlab/harness/plugins/sdk"
@@ -66,6 +68,9 @@ func (r *Runner) train(ctx context.Context, rc config.Recipe, data *dataSet) (*s
 			p.Kill()
 			r.status("%s: stage %s reused checkpoint %s", rc.Name, name, dir)
 			ckpt = done
+			if r.OnStage != nil {
+				r.OnStage(StageResult{Recipe: rc.Name, Stage: name, Trainer: st.Trainer, Checkpoint: done, Reused: true})
+			}
 			continue
 		}
 		if err := p.Configure(ctx, e.Config); err != nil {
@@ -79,8 +84,24 @@ func (r *Runner) train(ctx context.Context, rc config.Recipe, data *dataSet) (*s
 			return nil, fmt.Errorf("recipe %s stage %s: clear %s: %w", rc.Name, name, dir, err)
 		}
 		r.status("%s: stage %s (%s %s) training into %s", rc.Name, name, info.Name, info.Version, dir)
+		var last sdk.Progress
+		started := time.Now()
+		curve, err := newMetricsLog(dir + ".metrics.jsonl")
+		if err != nil {
+			p.Kill()
+			return nil, fmt.Errorf("recipe %s stage %s: %w", rc.Name, name, err)
+		}
 		out, err := p.Trainer().Train(ctx, sdk.TrainRequest{Stage: name, Base: ckpt, OutputDir: dir, Data: files, Params: paramsJSON, Seed: st.Seed},
 			func(ev sdk.TrainEvent) error {
+				if ev.Progress != nil {
+					if err := curve.write(ev.Progress); err != nil {
+						return err
+					}
+					last = *ev.Progress
+					if r.OnProgress != nil {
+						r.OnProgress(rc.Name, name, *ev.Progress)
+					}
+				}
 				switch {
 				case ev.Progress != nil && (ev.Progress.Step == ev.Progress.Total || ev.Progress.Step%10 == 0):
 					r.status("%s: stage %s step %d/%d%s", rc.Name, name, ev.Progress.Step, ev.Progress.Total, formatMetrics(ev.Progress.Metrics))
@@ -90,6 +111,9 @@ func (r *Runner) train(ctx context.Context, rc config.Recipe, data *dataSet) (*s
 				return nil
 			})
 		p.Kill()
+		if cerr := curve.close(); err == nil && cerr != nil {
+			err = fmt.Errorf("recipe %s stage %s: %w", rc.Name, name, cerr)
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -100,8 +124,64 @@ func (r *Runner) train(ctx context.Context, rc config.Recipe, data *dataSet) (*s
 			return nil, fmt.Errorf("recipe %s stage %s: trainer %s left no manifest (write checkpoints with sdk.WriteCheckpoint): %w", rc.Name, name, st.Trainer, err)
 		}
 		ckpt = out
+		if r.OnStage != nil {
+			r.OnStage(StageResult{Recipe: rc.Name, Stage: name, Trainer: st.Trainer, Checkpoint: out, Last: last, Seconds: time.Since(started).Seconds()})
+		}
 	}
 	return ckpt, nil
+}
+
+// StageResult is one training stage of a run.
+type StageResult struct {
+	Recipe, Stage, Trainer string
+	Checkpoint             *sdk.Checkpoint
+	// Reused is true when the stage's checkpoint came from the cache.
+	Reused bool
+	// Last is the stage's last progress event (steps and final metrics).
+	Last    sdk.Progress
+	Seconds float64
+}
+
+// TrainStage trains one stage and the stages before it in its recipe (a
+// stage is named by its name, or its trainer when it has none). Stages
+// whose inputs did not change come from the checkpoint cache, shared with
+// Run. It returns the stage's checkpoint.
+func (r *Runner) TrainStage(ctx context.Context, stage string) (*sdk.Checkpoint, error) {
+	var names []string
+	for _, rc := range r.Config.Recipes {
+		chain := r.stages(rc)
+		for i, st := range chain {
+			name := st.Name
+			if name == "" {
+				name = st.Trainer
+			}
+			names = append(names, name)
+			if name != stage {
+				continue
+			}
+			data, err := r.prepareData(ctx)
+			if err != nil {
+				return nil, err
+			}
+			return r.train(ctx, config.Recipe{Name: rc.Name, Stages: chain[:i+1]}, data)
+		}
+	}
+	if len(names) == 0 {
+		return nil, fmt.Errorf("%s has no training stages (recipes: … stages:)", r.Config.File)
+	}
+	return nil, fmt.Errorf("%s has no stage %q; its stages are %s", r.Config.File, stage, strings.Join(uniqueStrings(names), ", "))
+}
+
+func uniqueStrings(xs []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, x := range xs {
+		if !seen[x] {
+			seen[x] = true
+			out = append(out, x)
+		}
+	}
+	return out
 }
 
 // stageInputs is everything a stage's output depends on besides its data.
@@ -172,3 +252,47 @@ func formatMetrics(m map[string]float64) string {
 	}
 	return ": " + strings.Join(parts, ", ")
 }
+
+// metricsLog writes a stage's progress events as JSON lines beside its
+// checkpoint folder (CHECKPOINT.metrics.jsonl): one line per step with the
+// trainer's metrics and the seconds since the stage started. It sits
+// outside the folder so the checkpoint's file hashes never cover it.
+type metricsLog struct {
+	f     *os.File
+	enc   *json.Encoder
+	start time.Time
+}
+
+func newMetricsLog(path string) (*metricsLog, error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return nil, fmt.Errorf("metrics log: %w", err)
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("metrics log: %w", err)
+	}
+	return &metricsLog{f: f, enc: json.NewEncoder(f), start: time.Now()}, nil
+}
+
+func (m *metricsLog) write(p *sdk.Progress) error {
+	metrics := make(map[string]any, len(p.Metrics))
+	for k, v := range p.Metrics {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			metrics[k] = nil // JSON has no NaN; null says the trainer sent one
+		} else {
+			metrics[k] = v
+		}
+	}
+	line := struct {
+		Step    int            `json:"step"`
+		Total   int            `json:"total"`
+		Seconds float64        `json:"seconds"`
+		Metrics map[string]any `json:"metrics"`
+	}{p.Step, p.Total, time.Since(m.start).Seconds(), metrics}
+	if err := m.enc.Encode(line); err != nil {
+		return fmt.Errorf("metrics log %s: %w", m.f.Name(), err)
+	}
+	return nil
+}
+
+func (m *metricsLog) close() error { return m.f.Close() }

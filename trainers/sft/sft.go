@@ -55,8 +55,15 @@ type Params struct {
 	// SystemPrompts are registered in the new tokenizer when pre-training;
 	// default: the paper's system prompt.
 	SystemPrompts []string `json:"system_prompts"`
+	// VocabItems is how many fresh toy-world items (with both trace styles
+	// and lengths) the new tokenizer's vocabulary is built from, besides the
+	// training records; default 3000.
+	VocabItems int `json:"vocab_items"`
 	// LogEvery emits a log line every so many steps (progress goes every step).
 	LogEvery int `json:"log_every"`
+	// Style keeps only records of this trace style ("direct" or "pseudo");
+	// empty keeps all.
+	Style string `json:"style"`
 }
 
 // ModelParams override DefaultConfig when pre-training.
@@ -89,7 +96,9 @@ const Schema = `{
       "d_model": {"type": "integer"}, "layers": {"type": "integer"}, "heads": {"type": "integer"}, "ffn": {"type": "integer"},
       "image_size": {"type": "integer"}, "patch_size": {"type": "integer"}, "max_text": {"type": "integer"}}, "additionalProperties": false},
     "system_prompts": {"type": "array", "items": {"type": "string"}, "maxItems": 8, "description": "system prompts mapped to reserved tokens when pre-training (default: the paper's)"},
-    "log_every": {"type": "integer", "minimum": 1}
+    "log_every": {"type": "integer", "minimum": 1},
+    "vocab_items": {"type": "integer", "minimum": 0, "description": "toy-world items the new vocabulary is built from when pre-training (default 3000)"},
+    "style": {"type": "string", "enum": ["", "direct", "pseudo"], "description": "train only on records of this trace style (the toy world's sft.jsonl has both)"}
   },
   "additionalProperties": false
 }`
@@ -98,7 +107,7 @@ const Schema = `{
 const PaperSystemPrompt = "You are VL-Thinking🤔, a helpful assistant with excellent reasoning ability. A user asks you a question, and you should try to solve it. You should first think about the reasoning process in the mind and then provides the user with the answer. The reasoning process and answer are enclosed within <think> </think> and <answer> </answer> tags, respectively, i.e., <think> reasoning process here </think> <answer> answer here </answer>"
 
 func defaults() Params {
-	return Params{LR: 2e-3, WarmupRatio: 0.05, WeightDecay: 0.01, ClipNorm: 1, BatchSize: 32, LogEvery: 20}
+	return Params{LR: 2e-3, WarmupRatio: 0.05, WeightDecay: 0.01, ClipNorm: 1, BatchSize: 32, LogEvery: 20, VocabItems: 3000}
 }
 
 // ParseParams reads and validates a stage's params JSON.
@@ -135,8 +144,12 @@ func ParseParams(raw []byte) (Params, error) {
 		return p, fmt.Errorf("sft params: tag_share %g: want 0 to 1", *p.TagShare)
 	case len(p.SystemPrompts) > tinyvlm.NumSystemTokens:
 		return p, fmt.Errorf("sft params: %d system_prompts, at most %d", len(p.SystemPrompts), tinyvlm.NumSystemTokens)
+	case p.VocabItems < 0:
+		return p, fmt.Errorf("sft params: vocab_items must not be negative")
 	case p.LogEvery < 1:
 		return p, fmt.Errorf("sft params: log_every must be at least 1")
+	case p.Style != "" && p.Style != "direct" && p.Style != "pseudo":
+		return p, fmt.Errorf("sft params: style %q: want direct, pseudo or empty", p.Style)
 	}
 	if p.Epochs == 0 {
 		p.Epochs = 1
@@ -155,6 +168,8 @@ type Record struct {
 	Question string          `json:"question"`
 	GT       json.RawMessage `json:"gt"`
 	Answer   string          `json:"answer"`
+	// Style is the toy world's trace style (direct or pseudo), if any.
+	Style string `json:"style"`
 }
 
 // ReadRecords reads a JSONL file of records, naming the file and line of
@@ -229,8 +244,13 @@ func (Trainer) Train(ctx context.Context, req sdk.TrainRequest, emit func(sdk.Tr
 			return nil, err
 		}
 		for _, r := range rs {
-			recs = append(recs, rec{r, path})
+			if p.Style == "" || r.Style == p.Style {
+				recs = append(recs, rec{r, path})
+			}
 		}
+	}
+	if len(recs) == 0 {
+		return nil, fmt.Errorf("sft: no record of style %q in %s", p.Style, strings.Join(req.Data, ", "))
 	}
 	logf := func(level, format string, args ...any) error {
 		return emit(sdk.TrainEvent{Log: &sdk.LogLine{Level: level, Message: fmt.Sprintf(format, args...)}})
@@ -240,8 +260,8 @@ func (Trainer) Train(ctx context.Context, req sdk.TrainRequest, emit func(sdk.Tr
 		if req.Base.Format != tinyvlm.Format {
 			return nil, fmt.Errorf("sft: base checkpoint %s has format %q; the sft trainer fine-tunes %q checkpoints", req.Base.Dir, req.Base.Format, tinyvlm.Format)
 		}
-		if p.Model != nil || len(p.SystemPrompts) > 0 {
-			return nil, errors.New("sft: model and system_prompts set the architecture and tokenizer of a new model; a stage with a base checkpoint keeps the base's")
+		if p.Model != nil || len(p.SystemPrompts) > 0 || p.VocabItems != 3000 {
+			return nil, errors.New("sft: model, system_prompts and vocab_items set the architecture and tokenizer of a new model; a stage with a base checkpoint keeps the base's")
 		}
 		if m, err = tinyvlm.Load(req.Base.Dir); err != nil {
 			return nil, fmt.Errorf("sft: base: %w", err)
@@ -379,7 +399,7 @@ func (Trainer) Train(ctx context.Context, req sdk.TrainRequest, emit func(sdk.Tr
 }
 
 func newModel(p Params, texts []string, seed int64) (*tinyvlm.Model, error) {
-	corpus, err := tinyvlm.ToyCorpus(3000, 1)
+	corpus, err := tinyvlm.ToyCorpus(p.VocabItems, 1)
 	if err != nil {
 		return nil, err
 	}

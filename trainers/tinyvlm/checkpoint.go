@@ -10,7 +10,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"sort"
 
 	"github.com/gomlx/gomlx/core/tensors"
 
@@ -27,24 +26,21 @@ const (
 	TokenizerFile = "tokenizer.json"
 	// WeightsFile holds every ParamSpec as an F32 tensor of that name.
 	WeightsFile = "model.safetensors"
-	// ManifestFile lists the files with their sha256 (the harness manifest).
-	ManifestFile = "checkpoint.json"
+	// ManifestFile lists the files with their sha256 (sdk.WriteCheckpoint).
+	ManifestFile = sdk.ManifestFile
 )
 
-const manifestSchema = "harness.checkpoint/v1"
-
+// manifest is the part of sdk.ManifestFile Load reads before verifying it.
 type manifest struct {
-	Schema string            `json:"schema"`
 	Format string            `json:"format"`
-	Parent string            `json:"parent,omitempty"`
 	Files  map[string]string `json:"files"`
-	Hash   string            `json:"hash"`
 }
 
 // Save writes m as a checkpoint folder: config.json, tokenizer.json,
-// model.safetensors, then checkpoint.json with the sha256 of each and the
-// parent's hash (nil parent: trained from scratch). It returns the
-// manifest as the SDK's Checkpoint, ready to send back from a trainer.
+// model.safetensors, then checkpoint.json (sdk.WriteCheckpoint) with the
+// sha256 of each and the parent's hash (nil parent: trained from scratch).
+// It returns the manifest as the SDK's Checkpoint, ready to send back from a
+// trainer.
 func (m *Model) Save(dir string, parent *sdk.Checkpoint) (*sdk.Checkpoint, error) {
 	abs, err := filepath.Abs(dir)
 	if err != nil {
@@ -75,44 +71,11 @@ func (m *Model) Save(dir string, parent *sdk.Checkpoint) (*sdk.Checkpoint, error
 	if err := WriteSafetensors(filepath.Join(abs, WeightsFile), ts, map[string]string{"format": ConfigFormat}); err != nil {
 		return nil, err
 	}
-	files := map[string]string{}
-	for _, f := range []string{ConfigFile, TokenizerFile, WeightsFile} {
-		d, err := fileDigest(filepath.Join(abs, f))
-		if err != nil {
-			return nil, err
-		}
-		files[f] = d
-	}
-	ck := &sdk.Checkpoint{Dir: abs, Format: Format, Files: files}
-	if parent != nil {
-		ck.Parent = parent.Hash
-	}
-	ck.Hash = checkpointHash(ck.Format, ck.Parent, ck.Files)
-	blob, err := json.MarshalIndent(manifest{Schema: manifestSchema, Format: ck.Format, Parent: ck.Parent, Files: ck.Files, Hash: ck.Hash}, "", "  ")
+	ck, err := sdk.WriteCheckpoint(abs, Format, parent)
 	if err != nil {
 		return nil, err
 	}
-	if err := writeFileAtomic(filepath.Join(abs, ManifestFile), append(blob, '\n')); err != nil {
-		return nil, fmt.Errorf("write %s: %w", ManifestFile, err)
-	}
 	return ck, nil
-}
-
-// checkpointHash follows the harness's checkpoint identity: sha256 over
-// "harness.checkpoint.v1\nformat F\nparent P\n" and one "file NAME DIGEST\n"
-// line per file in name order.
-func checkpointHash(format, parent string, files map[string]string) string {
-	names := make([]string, 0, len(files))
-	for n := range files {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	h := sha256.New()
-	fmt.Fprintf(h, "harness.checkpoint.v1\nformat %s\nparent %s\n", format, parent)
-	for _, n := range names {
-		fmt.Fprintf(h, "file %s %s\n", n, files[n])
-	}
-	return "sha256:" + hex.EncodeToString(h.Sum(nil))
 }
 
 func fileDigest(path string) (string, error) {
@@ -161,6 +124,10 @@ func Load(dir string) (*Model, error) {
 	}
 	if err := VerifyFiles(abs, man.Files); err != nil {
 		return nil, err
+	}
+	// The manifest's own hash and every other file it lists.
+	if _, err := sdk.ReadCheckpoint(abs); err != nil {
+		return nil, fmt.Errorf("load checkpoint: %w", err)
 	}
 	return loadFiles(abs)
 }

@@ -29,6 +29,12 @@ func (c Config) ImagePatches(data []byte) ([]float32, error) {
 	if err != nil {
 		return nil, fmt.Errorf("image does not decode (%d bytes; want PNG, JPEG, GIF or WebP): %v", len(data), err)
 	}
+	return c.ImagePatchesOf(img)
+}
+
+// ImagePatchesOf is ImagePatches of a decoded image.
+func (c Config) ImagePatchesOf(img image.Image) ([]float32, error) {
+	out := make([]float32, c.Patches()*c.PatchDim())
 	b := img.Bounds()
 	w, h := b.Dx(), b.Dy()
 	if w <= 0 || h <= 0 {

@@ -1,0 +1,206 @@
+package sft
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/vlmlab/harness/benchmarks/answer"
+	"github.com/vlmlab/harness/plugins/sdk"
+	"github.com/vlmlab/harness/trainers/reward"
+	"github.com/vlmlab/harness/trainers/tinyvlm"
+	"github.com/vlmlab/harness/trainers/toyworld"
+)
+
+// heldOut draws n fresh toy-world items from a stream no split uses.
+func heldOut(t testing.TB, n int) []toyworld.Item {
+	rng := rand.New(rand.NewPCG(0x6865_6c64, 0x6f7574))
+	var items []toyworld.Item
+	for i := range n {
+		it, err := toyworld.NewItem(rng, toyworld.VerifierTypes()[i%5])
+		if err != nil {
+			t.Fatal(err)
+		}
+		items = append(items, it)
+	}
+	return items
+}
+
+// evalStats is what a checkpoint does on held-out items, greedy.
+type evalStats struct {
+	Items int
+	// Format is the share of responses <think>…</think><answer>…</answer>.
+	Format float64
+	// Accuracy is the mean rule-based reward (digit, mcq, math, iou items;
+	// open-ended ones need a reward model and count for format only).
+	Accuracy float64
+	Tokens   float64 // mean response length
+	Example  string
+}
+
+func evaluate(t testing.TB, m *tinyvlm.Model, items []toyworld.Item, maxTokens int) evalStats {
+	backend, err := tinyvlm.NewBackend()
+	if err != nil {
+		t.Fatal(err)
+	}
+	gen, err := tinyvlm.NewGenerator(backend, m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	system := ""
+	if sp := m.Tokenizer.SystemPrompts(); len(sp) > 0 {
+		system = sp[0]
+	}
+	var reqs []tinyvlm.Request
+	for _, it := range items {
+		patches, err := m.Config.ImagePatchesOf(it.Scene.Image)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids, err := m.EncodePrompt(system, it.Posed.Question)
+		if err != nil {
+			t.Fatal(err)
+		}
+		reqs = append(reqs, tinyvlm.Request{Patches: patches, Prompt: ids})
+	}
+	var st evalStats
+	var rewards, ruled float64
+	for start := 0; start < len(reqs); start += 64 {
+		end := min(len(reqs), start+64)
+		out, err := gen.Generate(context.Background(), reqs[start:end], tinyvlm.Sampling{MaxTokens: maxTokens})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for k, c := range out {
+			it := items[start+k]
+			st.Items++
+			st.Tokens += float64(len(c.Tokens))
+			if _, ok := answer.SplitStrict(c.Text); ok {
+				st.Format++
+			}
+			if st.Example == "" {
+				st.Example = fmt.Sprintf("%q -> %q", it.Posed.Question, c.Text)
+			}
+			vt := reward.VerifierType(it.Posed.Verifier)
+			if vt == reward.OpenEnded {
+				continue
+			}
+			label := it.Posed.Answer
+			var s string
+			if json.Unmarshal(it.Posed.GT, &s) == nil {
+				label = s
+			} else if f, err := strconv.ParseFloat(string(it.Posed.GT), 64); err == nil {
+				label = strconv.FormatFloat(f, 'f', -1, 64)
+			}
+			res, err := reward.Compute(context.Background(), reward.Sample{Response: c.Text, Label: label, VerifierType: vt, Query: it.Posed.Question})
+			if err != nil {
+				t.Fatalf("reward of %q: %v", c.Text, err)
+			}
+			rewards += res.Reward
+			ruled++
+		}
+	}
+	st.Format /= float64(st.Items)
+	st.Tokens /= float64(st.Items)
+	st.Accuracy = rewards / ruled
+	return st
+}
+
+// learningRun pre-trains a base model and fine-tunes it on direct traces,
+// returning both checkpoints and the losses of the SFT stage.
+type learningRun struct {
+	base, sft           *tinyvlm.Model
+	preFirst, preLast   float64
+	sftFirst, sftLast   float64
+	preSeconds, sftSecs float64
+}
+
+func learn(t testing.TB, size, preParams, sftParams string) learningRun {
+	ctx := context.Background()
+	data := t.TempDir()
+	if _, err := toyworld.Generate(ctx, data, toyworld.Options{Seed: 7, Size: size, Traces: toyworld.TracesShort}); err != nil {
+		t.Fatal(err)
+	}
+	var run learningRun
+	stage := func(name string, base *sdk.Checkpoint, file, params string, first, last *float64) *sdk.Checkpoint {
+		var losses []float64
+		t0 := time.Now()
+		ck, err := Trainer{}.Train(ctx, sdk.TrainRequest{Stage: name, Base: base, OutputDir: filepath.Join(data, "ck-"+name),
+			Data: []string{filepath.Join(data, file)}, Params: []byte(params), Seed: 1}, func(ev sdk.TrainEvent) error {
+			if ev.Progress != nil {
+				losses = append(losses, ev.Progress.Metrics["loss"])
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		k := max(1, len(losses)/10)
+		*first, *last = mean(losses[:k]), mean(losses[len(losses)-k:])
+		t.Logf("%s: %d steps in %.1fs, loss %.3f -> %.3f", name, len(losses), time.Since(t0).Seconds(), *first, *last)
+		return ck
+	}
+	t0 := time.Now()
+	baseCk := stage("pretrain", nil, "pretrain.jsonl", preParams, &run.preFirst, &run.preLast)
+	run.preSeconds = time.Since(t0).Seconds()
+	t0 = time.Now()
+	sftCk := stage("sft", baseCk, "sft.jsonl", sftParams, &run.sftFirst, &run.sftLast)
+	run.sftSecs = time.Since(t0).Seconds()
+	var err error
+	if run.base, err = tinyvlm.Load(baseCk.Dir); err != nil {
+		t.Fatal(err)
+	}
+	if run.sft, err = tinyvlm.Load(sftCk.Dir); err != nil {
+		t.Fatal(err)
+	}
+	return run
+}
+
+func mean(xs []float64) float64 {
+	s := 0.0
+	for _, x := range xs {
+		s += x
+	}
+	return s / float64(len(xs))
+}
+
+// BenchmarkLearning is the learning check at the default study's sizes:
+// pre-train the base model on the answer-only split, fine-tune it on the
+// direct short traces, and score both on held-out items. It fails unless
+// SFT reaches 95% format compliance and beats the base's accuracy.
+// Run: go test ./trainers/sft -run XXX -bench Learning -benchtime 1x
+func BenchmarkLearning(b *testing.B) {
+	for range b.N {
+		pre := `{"steps": ` + envOr("LEARN_PRE_STEPS", "150") + `, "batch_size": 32, "lr": 3e-3, "tag_share": 0.5}`
+		sftp := `{"steps": ` + envOr("LEARN_SFT_STEPS", "80") + `, "batch_size": 32, "lr": 2e-3, "style": "direct"}`
+		run := learn(b, "sft=1000,rl=0,pretrain=4000,eval=0", pre, sftp)
+		items := heldOut(b, 200)
+		base := evaluate(b, run.base, items, 64)
+		sft := evaluate(b, run.sft, items, 64)
+		b.Logf("base: format %.1f%% accuracy %.1f%% length %.1f; e.g. %s", 100*base.Format, 100*base.Accuracy, base.Tokens, base.Example)
+		b.Logf("sft:  format %.1f%% accuracy %.1f%% length %.1f; e.g. %s", 100*sft.Format, 100*sft.Accuracy, sft.Tokens, sft.Example)
+		b.ReportMetric(run.preSeconds, "pretrain_s")
+		b.ReportMetric(run.sftSecs, "sft_s")
+		b.ReportMetric(100*base.Format, "base_format_%")
+		b.ReportMetric(100*base.Accuracy, "base_acc_%")
+		b.ReportMetric(100*sft.Format, "sft_format_%")
+		b.ReportMetric(100*sft.Accuracy, "sft_acc_%")
+		if sft.Format < 0.95 || sft.Accuracy <= base.Accuracy || run.sftLast >= run.sftFirst || run.preLast >= run.preFirst {
+			b.Errorf("learning check failed: sft format %.1f%% (want ≥95%%), accuracy %.1f%% vs base %.1f%%, losses pre %.3f->%.3f sft %.3f->%.3f",
+				100*sft.Format, 100*sft.Accuracy, 100*base.Accuracy, run.preFirst, run.preLast, run.sftFirst, run.sftLast)
+		}
+	}
+}
+
+func envOr(k, def string) string {
+	if v := os.Getenv(k); v != "" {
+		return v
+	}
+	return def
+}
