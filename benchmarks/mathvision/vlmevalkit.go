@@ -18,7 +18,9 @@ const (
 	OptionVLMEvalKit = "vlmevalkit"
 	// Revision2025 is mathv.py from a8101884 (2025-02-01) until a9343a1e:
 	// is_equal with latex2sympy2 1.9.1 (OrangeX4), the revision behind the
-	// published leaderboard numbers of early 2025. The default.
+	// published leaderboard numbers of early 2025. The default. Its
+	// is_equal is the one of 1ec8c10b (2024-07-31); a8101884 only added a
+	// 30-second timeout around it.
 	Revision2025 = "2025-02-01"
 	// Revision2026 is mathv.py from a9343a1e (2026-04-09, unchanged at
 	// e8e78f05 of 2026-08-18): latex2sympy2_extended (02999f5 of
