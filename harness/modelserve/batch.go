@@ -400,7 +400,9 @@ func (b *batcher) generate(jobs []*job) error {
 		}
 		return nil
 	})
-	if err != nil && context.Cause(ctx) == errModelTimeout {
+	// The plugin may see the deadline (gRPC carries it) a moment before the
+	// timer here fires: a deadline error is the timeout either way.
+	if err != nil && (context.Cause(ctx) == errModelTimeout || errors.Is(err, context.DeadlineExceeded)) {
 		return fmt.Errorf("%w (limit %s)", errModelTimeout, b.timeout)
 	}
 	if err == nil {

@@ -49,7 +49,8 @@ func TestMain(m *testing.M) {
 //
 //	"<text of the prompt> | image WxH | sample S | seed X"
 //
-// cut at the first stop string and at max_tokens words (then truncated).
+// cut at the first stop string and at max_tokens words (then truncated);
+// tokens are words, of the answer and of that prompt text.
 // A prompt holding "TOO-LONG" fails the whole call as invalid, as a model
 // whose context it exceeds does; "BROKEN" fails it as an internal error;
 // "ODD" gets a per-prompt error; "SLOW" waits 200ms first.
@@ -95,7 +96,8 @@ func (testModel) Generate(ctx context.Context, _ *sdk.Checkpoint, prompts []sdk.
 				words, truncated = words[:params.MaxTokens], true
 				out = strings.Join(words, " ")
 			}
-			if err := emit(sdk.Generation{PromptID: p.ID, Sample: s, Text: out, Tokens: len(words), Truncated: truncated}); err != nil {
+			if err := emit(sdk.Generation{PromptID: p.ID, Sample: s, Text: out, Tokens: len(words), Truncated: truncated,
+				PromptTokens: len(strings.Fields(text))}); err != nil {
 				return err
 			}
 		}

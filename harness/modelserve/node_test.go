@@ -59,19 +59,19 @@ func TestOpenAINodeSDK(t *testing.T) {
 		delete(line, "case")
 		got[name] = line
 	}
-	usage := func(completion int) map[string]any {
-		return map[string]any{"prompt_tokens": 0.0, "completion_tokens": float64(completion), "total_tokens": float64(completion)}
+	usage := func(prompt, completion int) map[string]any {
+		return map[string]any{"prompt_tokens": float64(prompt), "completion_tokens": float64(completion), "total_tokens": float64(prompt + completion)}
 	}
 	want := map[string]map[string]any{
 		"models": {"ids": []any{"test-model"}},
-		"text":   {"content": "system: be brief | How many squares? | sample 0", "finish": "stop", "usage": usage(10)},
+		"text":   {"content": "system: be brief | How many squares? | sample 0", "finish": "stop", "usage": usage(7, 10)},
 		"image":  {"content": "image 16x8 image/png | Count the squares. | sample 0"},
 		"n": {"choices": []any{
 			map[string]any{"index": 0.0, "content": "count | sample 0", "finish": "length"},
 			map[string]any{"index": 1.0, "content": "count | sample 1", "finish": "length"},
 			map[string]any{"index": 2.0, "content": "count | sample 2", "finish": "length"},
 		}},
-		"stream": {"chunks": 6.0, "content": []any{"stream me | sample 0", "stream me | sample 1"}, "finish": []any{"stop", "stop"}, "usage": usage(10)},
+		"stream": {"chunks": 6.0, "content": []any{"stream me | sample 0", "stream me | sample 1"}, "finish": []any{"stop", "stop"}, "usage": usage(2, 10)},
 		"bad": {"status": 400.0, "message": "image does not decode (image: unknown format); send a PNG, JPEG, GIF or WebP",
 			"param": "messages[0].content[0].image_url", "type": "invalid_request_error"},
 	}

@@ -50,7 +50,7 @@ func TestOpenAIGoSDK(t *testing.T) {
 		if len(resp.Choices) != 1 || resp.Choices[0].Message.Content != want || resp.Choices[0].FinishReason != "stop" {
 			t.Errorf("choices: %+v\nwant content %q", resp.Choices, want)
 		}
-		if resp.Usage.CompletionTokens != 10 || resp.Usage.TotalTokens != 10 {
+		if resp.Usage.PromptTokens != 7 || resp.Usage.CompletionTokens != 10 || resp.Usage.TotalTokens != 17 {
 			t.Errorf("usage: %+v", resp.Usage)
 		}
 		if resp.Model != "test-model" || !strings.HasPrefix(resp.ID, "chatcmpl-") {
@@ -141,7 +141,7 @@ func TestOpenAIGoSDK(t *testing.T) {
 				t.Errorf("choice %d: %q finish %q, want %q", i, ch.Message.Content, ch.FinishReason, want)
 			}
 		}
-		if acc.Usage.CompletionTokens != 10 {
+		if acc.Usage.PromptTokens != 2 || acc.Usage.CompletionTokens != 10 || acc.Usage.TotalTokens != 12 {
 			t.Errorf("usage %+v", acc.Usage)
 		}
 	})

@@ -323,6 +323,8 @@ func (s *Server) chat(w http.ResponseWriter, r *http.Request) {
 		out.Choices = append(out.Choices, choice{Index: g.Sample, FinishReason: finishReason(g),
 			Message: responseMessage{Role: "assistant", Content: g.Text}})
 		out.Usage.CompletionTokens += g.Tokens
+		// OpenAI counts the prompt once, whatever n.
+		out.Usage.PromptTokens = max(out.Usage.PromptTokens, g.PromptTokens)
 	}
 	out.Usage.TotalTokens = out.Usage.PromptTokens + out.Usage.CompletionTokens
 	writeJSON(w, http.StatusOK, out)

@@ -75,6 +75,7 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request, j *job, id strin
 	var u usage
 	emit := func(g sdk.Generation) bool {
 		u.CompletionTokens += g.Tokens
+		u.PromptTokens = max(u.PromptTokens, g.PromptTokens)
 		reason := finishReason(g)
 		if g.Text != "" && !send(chunk(chunkChoice{Index: g.Sample, Delta: delta{Content: g.Text}})) {
 			return false

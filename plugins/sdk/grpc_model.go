@@ -17,7 +17,7 @@ func (s *modelServer) Generate(req *pb.GenerateRequest, stream pb.Model_Generate
 		prompts[i] = Prompt{ID: p.GetId(), System: p.GetSystem(), Parts: partsFromPB(p.GetParts())}
 	}
 	err := s.impl.Generate(stream.Context(), checkpointFromPB(req.GetCheckpoint()), prompts, paramsFromPB(req.GetParams()), func(g Generation) error {
-		return stream.Send(&pb.Generation{PromptId: g.PromptID, Sample: int32(g.Sample), Text: g.Text, Tokens: int32(g.Tokens), Truncated: g.Truncated, Error: g.Error})
+		return stream.Send(&pb.Generation{PromptId: g.PromptID, Sample: int32(g.Sample), Text: g.Text, Tokens: int32(g.Tokens), Truncated: g.Truncated, Error: g.Error, PromptTokens: int32(g.PromptTokens)})
 	})
 	return toStatus(err, ErrInternal, "generate")
 }
@@ -44,7 +44,7 @@ func (m *modelClient) Generate(ctx context.Context, ckpt *Checkpoint, prompts []
 			}
 			return m.r.wrap(err)
 		}
-		if err := emit(Generation{PromptID: g.GetPromptId(), Sample: int(g.GetSample()), Text: g.GetText(), Tokens: int(g.GetTokens()), Truncated: g.GetTruncated(), Error: g.GetError()}); err != nil {
+		if err := emit(Generation{PromptID: g.GetPromptId(), Sample: int(g.GetSample()), Text: g.GetText(), Tokens: int(g.GetTokens()), Truncated: g.GetTruncated(), Error: g.GetError(), PromptTokens: int(g.GetPromptTokens())}); err != nil {
 			return err
 		}
 	}

@@ -73,6 +73,9 @@ type Generation struct {
 	// the thinking (if any) was inline in the content.
 	ReasoningField string
 	Error          string
+	// PromptTokens is the prompt's length in tokens (text and image), when
+	// the backend knows it; the same for every sample of a prompt.
+	PromptTokens int
 }
 
 // Model is what a model plugin implements. Generate sends each generation to

@@ -146,7 +146,8 @@ func (p *Plugin) Generate(ctx context.Context, ck *sdk.Checkpoint, prompts []sdk
 		}
 		for i, j := range chunk {
 			c := out[i]
-			if err := emit(sdk.Generation{PromptID: j.prompt, Sample: j.sample, Text: c.Text, Tokens: len(c.Tokens), Truncated: c.Truncated}); err != nil {
+			if err := emit(sdk.Generation{PromptID: j.prompt, Sample: j.sample, Text: c.Text, Tokens: len(c.Tokens), Truncated: c.Truncated,
+				PromptTokens: m.Config.Patches() + len(j.req.Prompt)}); err != nil {
 				return err
 			}
 		}

@@ -49,7 +49,7 @@ def params_from_pb(p):
 
 def generation_to_pb(g):
     return mpb.Generation(prompt_id=g.prompt_id, sample=g.sample, text=g.text, tokens=g.tokens,
-                          truncated=g.truncated, error=g.error)
+                          truncated=g.truncated, error=g.error, prompt_tokens=g.prompt_tokens)
 
 
 def open_request_from_pb(r):

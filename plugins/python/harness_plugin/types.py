@@ -121,6 +121,9 @@ class Generation:
     tokens: int = 0
     truncated: bool = False
     error: str = ""
+    # The prompt's length in tokens (text and image), when the model knows it;
+    # the same for every sample of a prompt.
+    prompt_tokens: int = 0
 
 
 # --- evaluator -------------------------------------------------------------

@@ -243,13 +243,16 @@ func (x *GenerateParams) GetRepetitionPenalty() float64 {
 }
 
 type Generation struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	PromptId      string                 `protobuf:"bytes,1,opt,name=prompt_id,json=promptId,proto3" json:"prompt_id,omitempty"`
-	Sample        int32                  `protobuf:"varint,2,opt,name=sample,proto3" json:"sample,omitempty"`
-	Text          string                 `protobuf:"bytes,3,opt,name=text,proto3" json:"text,omitempty"`
-	Tokens        int32                  `protobuf:"varint,4,opt,name=tokens,proto3" json:"tokens,omitempty"`
-	Truncated     bool                   `protobuf:"varint,5,opt,name=truncated,proto3" json:"truncated,omitempty"`
-	Error         string                 `protobuf:"bytes,6,opt,name=error,proto3" json:"error,omitempty"`
+	state     protoimpl.MessageState `protogen:"open.v1"`
+	PromptId  string                 `protobuf:"bytes,1,opt,name=prompt_id,json=promptId,proto3" json:"prompt_id,omitempty"`
+	Sample    int32                  `protobuf:"varint,2,opt,name=sample,proto3" json:"sample,omitempty"`
+	Text      string                 `protobuf:"bytes,3,opt,name=text,proto3" json:"text,omitempty"`
+	Tokens    int32                  `protobuf:"varint,4,opt,name=tokens,proto3" json:"tokens,omitempty"`
+	Truncated bool                   `protobuf:"varint,5,opt,name=truncated,proto3" json:"truncated,omitempty"`
+	Error     string                 `protobuf:"bytes,6,opt,name=error,proto3" json:"error,omitempty"`
+	// Tokens of the prompt (text and image) as the model counted them, when
+	// the backend knows it (0 otherwise); the same for every sample of a prompt.
+	PromptTokens  int32 `protobuf:"varint,7,opt,name=prompt_tokens,json=promptTokens,proto3" json:"prompt_tokens,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -326,6 +329,13 @@ func (x *Generation) GetError() string {
 	return ""
 }
 
+func (x *Generation) GetPromptTokens() int32 {
+	if x != nil {
+		return x.PromptTokens
+	}
+	return 0
+}
+
 var File_harness_v1_model_proto protoreflect.FileDescriptor
 
 const file_harness_v1_model_proto_rawDesc = "" +
@@ -351,7 +361,7 @@ const file_harness_v1_model_proto_rawDesc = "" +
 	"\x04seed\x18\x05 \x01(\x03R\x04seed\x12\x12\n" +
 	"\x04stop\x18\x06 \x03(\tR\x04stop\x12\f\n" +
 	"\x01n\x18\a \x01(\x05R\x01n\x12-\n" +
-	"\x12repetition_penalty\x18\b \x01(\x01R\x11repetitionPenalty\"\xa1\x01\n" +
+	"\x12repetition_penalty\x18\b \x01(\x01R\x11repetitionPenalty\"\xc6\x01\n" +
 	"\n" +
 	"Generation\x12\x1b\n" +
 	"\tprompt_id\x18\x01 \x01(\tR\bpromptId\x12\x16\n" +
@@ -359,7 +369,8 @@ const file_harness_v1_model_proto_rawDesc = "" +
 	"\x04text\x18\x03 \x01(\tR\x04text\x12\x16\n" +
 	"\x06tokens\x18\x04 \x01(\x05R\x06tokens\x12\x1c\n" +
 	"\ttruncated\x18\x05 \x01(\bR\ttruncated\x12\x14\n" +
-	"\x05error\x18\x06 \x01(\tR\x05error2J\n" +
+	"\x05error\x18\x06 \x01(\tR\x05error\x12#\n" +
+	"\rprompt_tokens\x18\a \x01(\x05R\fpromptTokens2J\n" +
 	"\x05Model\x12A\n" +
 	"\bGenerate\x12\x1b.harness.v1.GenerateRequest\x1a\x16.harness.v1.Generation0\x01B>Z<github.com/vlmlab/harness/plugins/proto/harness/v1;harnessv1b\x06proto3"
 

@@ -14,7 +14,7 @@ _sym_db = _symbol_database.Default()
 from harness_plugin._pb.harness.v1 import plugin_pb2 as harness_dot_v1_dot_plugin__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x16harness/v1/model.proto\x12\nharness.v1\x1a\x17harness/v1/plugin.proto\"\x8e\x01\n\x0fGenerateRequest\x12*\n\ncheckpoint\x18\x01 \x01(\x0b\x32\x16.harness.v1.Checkpoint\x12#\n\x07prompts\x18\x02 \x03(\x0b\x32\x12.harness.v1.Prompt\x12*\n\x06params\x18\x03 \x01(\x0b\x32\x1a.harness.v1.GenerateParams\"E\n\x06Prompt\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0e\n\x06system\x18\x02 \x01(\t\x12\x1f\n\x05parts\x18\x03 \x03(\x0b\x32\x10.harness.v1.Part\"\x9a\x01\n\x0eGenerateParams\x12\x12\n\nmax_tokens\x18\x01 \x01(\x05\x12\x13\n\x0btemperature\x18\x02 \x01(\x01\x12\r\n\x05top_p\x18\x03 \x01(\x01\x12\r\n\x05top_k\x18\x04 \x01(\x05\x12\x0c\n\x04seed\x18\x05 \x01(\x03\x12\x0c\n\x04stop\x18\x06 \x03(\t\x12\t\n\x01n\x18\x07 \x01(\x05\x12\x1a\n\x12repetition_penalty\x18\x08 \x01(\x01\"o\n\nGeneration\x12\x11\n\tprompt_id\x18\x01 \x01(\t\x12\x0e\n\x06sample\x18\x02 \x01(\x05\x12\x0c\n\x04text\x18\x03 \x01(\t\x12\x0e\n\x06tokens\x18\x04 \x01(\x05\x12\x11\n\ttruncated\x18\x05 \x01(\x08\x12\r\n\x05\x65rror\x18\x06 \x01(\t2J\n\x05Model\x12\x41\n\x08Generate\x12\x1b.harness.v1.GenerateRequest\x1a\x16.harness.v1.Generation0\x01\x42>Z<github.com/vlmlab/harness/plugins/proto/harness/v1;harnessv1b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x16harness/v1/model.proto\x12\nharness.v1\x1a\x17harness/v1/plugin.proto\"\x8e\x01\n\x0fGenerateRequest\x12*\n\ncheckpoint\x18\x01 \x01(\x0b\x32\x16.harness.v1.Checkpoint\x12#\n\x07prompts\x18\x02 \x03(\x0b\x32\x12.harness.v1.Prompt\x12*\n\x06params\x18\x03 \x01(\x0b\x32\x1a.harness.v1.GenerateParams\"E\n\x06Prompt\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0e\n\x06system\x18\x02 \x01(\t\x12\x1f\n\x05parts\x18\x03 \x03(\x0b\x32\x10.harness.v1.Part\"\x9a\x01\n\x0eGenerateParams\x12\x12\n\nmax_tokens\x18\x01 \x01(\x05\x12\x13\n\x0btemperature\x18\x02 \x01(\x01\x12\r\n\x05top_p\x18\x03 \x01(\x01\x12\r\n\x05top_k\x18\x04 \x01(\x05\x12\x0c\n\x04seed\x18\x05 \x01(\x03\x12\x0c\n\x04stop\x18\x06 \x03(\t\x12\t\n\x01n\x18\x07 \x01(\x05\x12\x1a\n\x12repetition_penalty\x18\x08 \x01(\x01\"\x86\x01\n\nGeneration\x12\x11\n\tprompt_id\x18\x01 \x01(\t\x12\x0e\n\x06sample\x18\x02 \x01(\x05\x12\x0c\n\x04text\x18\x03 \x01(\t\x12\x0e\n\x06tokens\x18\x04 \x01(\x05\x12\x11\n\ttruncated\x18\x05 \x01(\x08\x12\r\n\x05\x65rror\x18\x06 \x01(\t\x12\x15\n\rprompt_tokens\x18\x07 \x01(\x05\x32J\n\x05Model\x12\x41\n\x08Generate\x12\x1b.harness.v1.GenerateRequest\x1a\x16.harness.v1.Generation0\x01\x42>Z<github.com/vlmlab/harness/plugins/proto/harness/v1;harnessv1b\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'harness.v1.model_pb2', globals())
@@ -28,8 +28,8 @@ if _descriptor._USE_C_DESCRIPTORS == False:
   _PROMPT._serialized_end=277
   _GENERATEPARAMS._serialized_start=280
   _GENERATEPARAMS._serialized_end=434
-  _GENERATION._serialized_start=436
-  _GENERATION._serialized_end=547
-  _MODEL._serialized_start=549
-  _MODEL._serialized_end=623
+  _GENERATION._serialized_start=437
+  _GENERATION._serialized_end=571
+  _MODEL._serialized_start=573
+  _MODEL._serialized_end=647
 # @@protoc_insertion_point(module_scope)
