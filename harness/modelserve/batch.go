@@ -61,10 +61,12 @@ func (j *job) deliver(g sdk.Generation) bool {
 	return j.received == len(j.got)
 }
 
-func (j *job) complete() bool {
+// settled reports whether the job needs nothing more from the model: it
+// has every generation, or it has already failed.
+func (j *job) settled() bool {
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	return j.received == len(j.got)
+	return j.finished || j.received == len(j.got)
 }
 
 // finish ends the job; err is nil when every generation was delivered.
@@ -146,6 +148,7 @@ type Stats struct {
 	Requests int64 // jobs that went to the model
 	Calls    int64 // Generate calls, retries of a failed batch included
 	MaxBatch int   // most sequences in one call
+	Queued   int   // requests waiting for the model now
 }
 
 func newBatcher(gen Generator, maxBatch, maxInFlight, maxQueue int, window, timeout time.Duration) *batcher {
@@ -206,7 +209,9 @@ func (b *batcher) close(ctx context.Context) {
 func (b *batcher) statsNow() Stats {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	return b.stats
+	st := b.stats
+	st.Queued = len(b.queue)
+	return st
 }
 
 func (b *batcher) loop() {
@@ -335,7 +340,7 @@ func (b *batcher) take(key string) []*job {
 func (b *batcher) run(batch []*job) {
 	var open []*job
 	for _, j := range batch {
-		if !j.complete() {
+		if !j.settled() {
 			open = append(open, j)
 		}
 	}

@@ -17,4 +17,9 @@
 // The Model protocol returns whole generations, not tokens, so a streamed
 // response carries each choice's text in one delta as soon as that choice is
 // finished.
+//
+// It is built on net/http rather than gin: three routes, server-sent events
+// that need only a Flusher, and OpenAI's error body on every path (unknown
+// routes and wrong methods included) are plainer with the standard library;
+// gin serves the leaderboard, whose pages and middleware need it.
 package modelserve

@@ -183,14 +183,26 @@ func TestOverloaded(t *testing.T) {
 	url := s.URL + "/chat/completions"
 	var wg sync.WaitGroup
 	statuses := make([]int, 2)
+	waitFor := func(what string, ok func(modelserve.Stats) bool) {
+		deadline := time.Now().Add(10 * time.Second)
+		for !ok(s.Server.Stats()) {
+			if time.Now().After(deadline) {
+				t.Fatalf("waited 10s for %s: %+v", what, s.Server.Stats())
+			}
+			time.Sleep(2 * time.Millisecond)
+		}
+	}
 	for i, prompt := range []string{"SLOW", "SLOW again"} {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			statuses[i], _, _ = post(t, url, fmt.Sprintf(`{"model":"test-model","temperature":0.5,"messages":[{"role":"user","content":%q}]}`, prompt))
 		}()
-		// The first is generating before the second queues.
-		time.Sleep(60 * time.Millisecond)
+		if i == 0 {
+			waitFor("the first request to reach the model", func(st modelserve.Stats) bool { return st.Calls == 1 })
+		} else {
+			waitFor("the second request to queue", func(st modelserve.Stats) bool { return st.Queued == 1 })
+		}
 	}
 	status, h, body := post(t, url, `{"model":"test-model","temperature":0,"messages":[{"role":"user","content":"one too many"}]}`)
 	if status != 503 || h.Get("Retry-After") == "" || !strings.Contains(body, "overloaded") {
@@ -213,7 +225,11 @@ func TestGracefulShutdown(t *testing.T) {
 		status, _, _ := post(t, s.URL+"/chat/completions", `{"model":"test-model","messages":[{"role":"user","content":"SLOW"}]}`)
 		got <- status
 	}()
-	time.Sleep(80 * time.Millisecond)
+	for deadline := time.Now().Add(10 * time.Second); s.Server.Stats().Calls == 0; time.Sleep(2 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the request did not reach the model in 10s")
+		}
+	}
 	cancel()
 	if status := <-got; status != 200 {
 		t.Errorf("request in flight at shutdown: %d", status)
