@@ -59,7 +59,7 @@ func TestRunEngineStage(t *testing.T) {
 	if r.code != 0 {
 		t.Fatalf("exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
 	}
-	if !strings.Contains(r.stderr, "step 2/2") || !strings.Contains(r.stderr, "reward:0.5") || !strings.Contains(r.stdout, "grpo") {
+	if !strings.Contains(r.stderr, "step 2/2") || !strings.Contains(r.stderr, "reward 0.5") || !strings.Contains(r.stdout, "grpo") {
 		t.Errorf("run output:\n%s\n%s", r.stdout, r.stderr)
 	}
 	manifests, _ := filepath.Glob(filepath.Join(dir, ".harness", "checkpoints", "*", "checkpoint.json"))
