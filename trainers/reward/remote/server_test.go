@@ -33,7 +33,7 @@ func labelJSON(answer any, vt string) string {
 
 // start serves opts on a loopback port until the test ends; it returns the
 // base URL and a function that stops the server and returns Serve's error.
-func start(t *testing.T, opts Options) (string, func() error) {
+func start(t testing.TB, opts Options) (string, func() error) {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
