@@ -12,9 +12,10 @@ import (
 // stored uintptrs back into pointers, which breaks the unsafe.Pointer rules:
 // under `go test -race` (checkptr) every call aborts the process with
 // "checkptr: pointer arithmetic result points to invalid allocation", and
-// the `no_unsafe` tag meant to avoid them does not build. So a product below
-// this size is computed as a broadcast multiply and a sum instead; products
-// at or above it go to DotGeneral and the (safe) large kernel.
+// the `no_unsafe` tag meant to avoid them does not build. So in a race build
+// (checkptrOn) a product below this size is computed as a broadcast multiply
+// and a sum instead (3-5x slower); products at or above it, and every
+// product in a normal build, go to DotGeneral.
 const smallDotFlops = 4 * 1024 * 1024
 
 // einsum is graph.Einsum for equations of single-letter axes with an
@@ -36,9 +37,14 @@ func einsum(eq string, lhs, rhs *Node) *Node {
 	for _, d := range dims {
 		flops *= d
 	}
-	if flops >= smallDotFlops {
+	if !checkptrOn || flops >= smallDotFlops {
 		return Einsum(eq, lhs, rhs)
 	}
+	return broadcastEinsum(eq, a, b, out, dims, lhs, rhs)
+}
+
+// broadcastEinsum computes einsum as a broadcast multiply and a sum.
+func broadcastEinsum(eq, a, b, out string, dims map[byte]int, lhs, rhs *Node) *Node {
 	// All axes in order: the output's, then the contracted ones.
 	all := out
 	for _, s := range []string{a, b} {

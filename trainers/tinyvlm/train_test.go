@@ -223,13 +223,21 @@ func TestSmallEinsum(t *testing.T) {
 	a := []float32{1, 2, 3, 4, 5, 6}          // [2,3]
 	b := []float32{1, 0, -1, 2, 1, 0.5, 0, 3} // [2,4]
 	out, err := CallOnceN(testBackend(t), func(x, y *Node) []*Node {
-		return []*Node{einsum("ij,jk->ik", Transpose(x, 0, 1), y), einsum("bi,bi->b", x, x)}
+		dims := map[byte]int{'i': 3, 'j': 2, 'k': 4}
+		xt := Transpose(x, 0, 1)
+		if !checkptrOn { // the DotGeneral path, and the broadcast one
+			return []*Node{einsum("ij,jk->ik", xt, y), einsum("bi,bi->b", x, x), broadcastEinsum("ij,jk->ik", "ij", "jk", "ik", dims, xt, y)}
+		}
+		return []*Node{einsum("ij,jk->ik", xt, y), einsum("bi,bi->b", x, x), einsum("ij,jk->ik", xt, y)}
 	}, tensors.FromFlatDataAndDimensions(a, 2, 3), tensors.FromFlatDataAndDimensions(b, 2, 4))
 	if err != nil {
 		t.Fatal(err)
 	}
 	// aᵀ [3,2] · b [2,4]
 	got := tensors.MustCopyFlatData[float32](out[0])
+	if !slices.Equal(got, tensors.MustCopyFlatData[float32](out[2])) {
+		t.Errorf("broadcast einsum %v differs from DotGeneral %v", tensors.MustCopyFlatData[float32](out[2]), got)
+	}
 	for i := range 3 {
 		for k := range 4 {
 			want := a[i]*b[k] + a[3+i]*b[4+k]
