@@ -181,8 +181,8 @@ func BenchmarkLearning(b *testing.B) {
 		sftp := `{"steps": ` + envOr("LEARN_SFT_STEPS", "80") + `, "batch_size": 32, "lr": 2e-3, "style": "direct"}`
 		run := learn(b, "sft=1000,rl=0,pretrain=4000,eval=0", pre, sftp)
 		items := heldOut(b, 200)
-		base := evaluate(b, run.base, items, 64)
-		sft := evaluate(b, run.sft, items, 64)
+		base := evaluate(b, run.base, items, 0)
+		sft := evaluate(b, run.sft, items, 0)
 		b.Logf("base: format %.1f%% accuracy %.1f%% length %.1f; e.g. %s", 100*base.Format, 100*base.Accuracy, base.Tokens, base.Example)
 		b.Logf("sft:  format %.1f%% accuracy %.1f%% length %.1f; e.g. %s", 100*sft.Format, 100*sft.Accuracy, sft.Tokens, sft.Example)
 		b.ReportMetric(run.preSeconds, "pretrain_s")
