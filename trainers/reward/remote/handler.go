@@ -30,10 +30,11 @@ type Options struct {
 	// MaxBodyBytes bounds a request body (default 64 MiB); larger gets 413.
 	MaxBodyBytes int64
 	// MaxInFlightBytes bounds the request bodies being read and scored at
-	// once, in bytes (default 256 MiB, at least MaxBodyBytes). A request
+	// once, in bytes (default 128 MiB, at least MaxBodyBytes). A request
 	// reserves its Content-Length (MaxBodyBytes when it sends none) before
 	// a byte of its body is read, so memory stays bounded however many
-	// clients send large batches at once.
+	// clients send large batches at once: the heap holds about four times
+	// the body bytes while they are decoded and scored.
 	MaxInFlightBytes int64
 	// MaxConcurrent bounds the requests read and scored at once (default
 	// GOMAXPROCS). A request takes its slot before its body is read.
@@ -53,7 +54,7 @@ type Options struct {
 // Defaults for Options.
 const (
 	DefaultMaxBodyBytes     = 64 << 20
-	DefaultMaxInFlightBytes = 256 << 20
+	DefaultMaxInFlightBytes = 128 << 20
 	DefaultQueueWait        = 30 * time.Second
 	DefaultReadTimeout      = 2 * time.Minute
 	DefaultIdleTimeout      = 60 * time.Second

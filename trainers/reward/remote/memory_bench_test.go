@@ -22,7 +22,7 @@ func BenchmarkLargeBodiesAtOnce(b *testing.B) {
 	for _, c := range []struct {
 		name   string
 		budget int64
-	}{{"budget=default", 0}, {"budget=unbounded", clients * (size + 1<<20)}} {
+	}{{"budget=default", 0}, {"budget=64MiB", 64 << 20}, {"budget=unbounded", clients * (size + 1<<20)}} {
 		b.Run(c.name, func(b *testing.B) {
 			url, _ := start(b, Options{MaxConcurrent: clients, MaxInFlightBytes: c.budget, QueueWait: time.Minute})
 			var peak uint64
