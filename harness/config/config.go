@@ -79,6 +79,38 @@ type Model struct {
 	Concurrency  int        `yaml:"concurrency"`
 	RPS          float64    `yaml:"rps"`
 	Timeout      Duration   `yaml:"timeout"`
+	// Base is the checkpoint the model's recipes start from. None: the
+	// model as its backend serves it (recipes with stages then start from
+	// nothing, e.g. a pre-training stage).
+	Base *Base `yaml:"base"`
+	// Serve starts an OpenAI-compatible server for each checkpoint the
+	// model is evaluated with (backend openai); the endpoint is then the
+	// started server's, not Endpoint.
+	Serve *Serve `yaml:"serve"`
+}
+
+// Base names a model's base checkpoint: exactly one of the output of a
+// recipe run first (a pre-training recipe), a checkpoint folder, or a
+// Hugging Face model id (for external engines that load it themselves).
+type Base struct {
+	Recipe     string `yaml:"recipe"`
+	Checkpoint string `yaml:"checkpoint"`
+	HF         string `yaml:"hf"`
+}
+
+// Serve is how the harness starts a model server for a checkpoint: a
+// command template with {checkpoint} (the folder, or the Hugging Face id of
+// the base), {port} (a free loopback port) and {name} (the served model
+// name), e.g. [vllm, serve, "{checkpoint}", --port, "{port}",
+// --served-model-name, "{name}"]. The harness waits until Health answers
+// 200 (at most Timeout), evaluates, and stops the server (its whole process
+// group) after the checkpoint's cells.
+type Serve struct {
+	Command []string `yaml:"command"`
+	// Health is the path polled on the server (default /v1/models).
+	Health string `yaml:"health"`
+	// Timeout bounds the start-up (default 10m: large models load slowly).
+	Timeout Duration `yaml:"timeout"`
 }
 
 // Generation are sampling settings.

@@ -141,6 +141,10 @@ func (v *validator) validate() {
 		case "":
 			v.problem(path, "models[%d] (%s): backend is required: openai, or a model plugin (%s)", i, m.Name, namesOf("model"))
 		case "openai":
+			if m.Serve != nil {
+				v.serve(path+".serve", m)
+				break
+			}
 			if m.Endpoint == "" {
 				v.problem(path, "models[%d] (%s): endpoint is required for the openai backend (e.g. http://127.0.0.1:8000/v1)", i, m.Name)
 			}
@@ -149,6 +153,12 @@ func (v *validator) validate() {
 			}
 		default:
 			refer(path+".backend", m.Backend, "model", "model backend")
+		}
+		if m.Serve != nil && m.Backend != "openai" {
+			v.problem(path+".serve", "model %s: serve starts an OpenAI-compatible server; it needs backend: openai (a model plugin is started by the harness itself)", m.Name)
+		}
+		if m.Base != nil {
+			v.base(path+".base", m)
 		}
 		if m.Concurrency < 0 {
 			v.problem(path+".concurrency", "concurrency must be positive, got %d", m.Concurrency)
@@ -226,7 +236,7 @@ func (v *validator) servable() {
 		return
 	}
 	for i, m := range c.Models {
-		if m.Backend == "openai" && inMatrix(c.Matrix.Models, m.Name) {
+		if m.Backend == "openai" && m.Serve == nil && inMatrix(c.Matrix.Models, m.Name) {
 			v.problem(fmt.Sprintf("models[%d].backend", i), "model %s: backend openai is a fixed endpoint and cannot load the checkpoint recipe %s trains; serve it through a model plugin or a launch command, or leave it out of matrix.models for trained recipes", m.Name, trained)
 		}
 	}
@@ -336,3 +346,56 @@ func canonical(cycle []string) string {
 	sort.Strings(s)
 	return strings.Join(s, ",")
 }
+
+// base checks a model's base checkpoint: one source, and a recipe that exists.
+func (v *validator) base(path string, m Model) {
+	b := m.Base
+	n := 0
+	for _, set := range []bool{b.Recipe != "", b.Checkpoint != "", b.HF != ""} {
+		if set {
+			n++
+		}
+	}
+	if n != 1 {
+		v.problem(path, "model %s: base needs exactly one of recipe (a recipe whose checkpoint is the base), checkpoint (a folder) or hf (a Hugging Face model id)", m.Name)
+		return
+	}
+	if b.Recipe != "" {
+		found := false
+		for _, r := range v.cfg.Recipes {
+			found = found || r.Name == b.Recipe
+		}
+		if !found {
+			v.problem(path+".recipe", "model %s: unknown recipe %q for its base", m.Name, b.Recipe)
+		}
+	}
+	if b.HF != "" && m.Serve == nil {
+		v.problem(path+".hf", "model %s: a Hugging Face base is loaded by an external server: give the model a serve: command", m.Name)
+	}
+}
+
+// serve checks a launch-command model server.
+func (v *validator) serve(path string, m Model) {
+	s := m.Serve
+	if len(s.Command) == 0 || s.Command[0] == "" {
+		v.problem(path+".command", "model %s: serve.command is required, e.g. [vllm, serve, \"{checkpoint}\", --port, \"{port}\", --served-model-name, \"{name}\"]", m.Name)
+		return
+	}
+	port := false
+	for i, a := range s.Command {
+		port = port || strings.Contains(a, "{port}")
+		for _, ph := range placeholders.FindAllString(a, -1) {
+			if ph != "{checkpoint}" && ph != "{port}" && ph != "{name}" {
+				v.problem(fmt.Sprintf("%s.command[%d]", path, i), "model %s: unknown placeholder %s in serve.command (known: {checkpoint}, {port}, {name})", m.Name, ph)
+			}
+		}
+	}
+	if !port {
+		v.problem(path+".command", "model %s: serve.command must pass {port}: the harness picks a free port and talks to the server there", m.Name)
+	}
+	if s.Health != "" && !strings.HasPrefix(s.Health, "/") {
+		v.problem(path+".health", "model %s: serve.health is a path on the server, such as /v1/models or /health", m.Name)
+	}
+}
+
+var placeholders = regexp.MustCompile(`\{[a-z_]+\}`)

@@ -4,23 +4,18 @@
 package runner
 
 import (
-	"context"
 	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
-	"strings"
-	"time"
 
 	"github.com/hashicorp/go-hclog"
 
 	"github.com/vlmlab/harness/harness/cache"
 	"github.com/vlmlab/harness/harness/catalog"
 	"github.com/vlmlab/harness/harness/config"
-	"github.com/vlmlab/harness/harness/evaluate"
 	"github.com/vlmlab/harness/harness/openai"
 	"github.com/vlmlab/harness/harness/result"
-	"github.com/vlmlab/harness/internal/version"
 	"github.com/vlmlab/harness/plugins/host"
 	"github.com/vlmlab/harness/plugins/sdk"
 )
@@ -33,6 +28,8 @@ type Runner struct {
 	Log     hclog.Logger
 	// Status receives one line per step for the person watching (stderr).
 	Status func(format string, args ...any)
+	// Jobs bounds the stages and evaluations running at once (default 1).
+	Jobs int
 	// OnProgress, when set, receives every training progress event.
 	OnProgress func(recipe, stage string, p sdk.Progress)
 	// OnStage, when set, receives each training stage as it ends.
@@ -49,82 +46,6 @@ func (r *Runner) status(format string, args ...any) {
 	if r.Status != nil {
 		r.Status(format, args...)
 	}
-}
-
-// Run runs the matrix. A failing cell is recorded and the others go on; the
-// error return is for what stops the whole run (bad data, cancellation).
-func (r *Runner) Run(ctx context.Context) (*Result, error) {
-	cfg := r.Config
-	start := time.Now()
-	id, dir, err := newRunDir(filepath.Join(cfg.RunDir, "runs"), start)
-	if err != nil {
-		return nil, err
-	}
-	res := &Result{
-		SchemaVersion: result.SchemaVersion,
-		ID:            id, Harness: version.Version, Revision: version.Revision(),
-		ConfigFile: cfg.File, Started: start.UTC(),
-	}
-	res.Dir = dir
-
-	data, err := r.prepareData(ctx)
-	if err != nil {
-		return nil, err
-	}
-	benchmarks := r.benchmarks()
-	for _, b := range benchmarks {
-		res.Benchmarks = append(res.Benchmarks, b.Name)
-	}
-	models := r.models()
-	if len(models) == 0 {
-		return nil, fmt.Errorf("%s: no models to evaluate; add one under models (e.g. backend: chance)", cfg.File)
-	}
-	judge, closeJudge, err := r.judge()
-	if err != nil {
-		return nil, err
-	}
-	defer closeJudge()
-
-	for _, recipe := range r.recipes() {
-		ckpt, err := r.train(ctx, recipe, data)
-		if err != nil {
-			if ctx.Err() != nil {
-				return nil, ctx.Err()
-			}
-			for _, m := range models {
-				for _, b := range benchmarks {
-					res.Cells = append(res.Cells, failedCell(recipe.Name, m.Name, b.Name, "training: "+err.Error()))
-				}
-			}
-			continue
-		}
-		for _, m := range models {
-			gen, closeGen, err := r.generator(ctx, m, ckpt)
-			if err != nil {
-				for _, b := range benchmarks {
-					res.Cells = append(res.Cells, failedCell(recipe.Name, m.Name, b.Name, err.Error()))
-				}
-				continue
-			}
-			for _, b := range benchmarks {
-				cell := r.evaluate(ctx, recipe.Name, m, b, data, gen, judge, filepath.Join(res.Dir, "cells", recipe.Name, m.Name))
-				if ckpt != nil {
-					cell.Checkpoint = ckpt.Hash
-				}
-				if ctx.Err() != nil {
-					closeGen()
-					return nil, ctx.Err()
-				}
-				res.Cells = append(res.Cells, cell)
-			}
-			closeGen()
-		}
-	}
-	res.Seconds = time.Since(start).Seconds()
-	if err := result.Write(filepath.Join(res.Dir, "run.json"), res); err != nil {
-		return nil, err
-	}
-	return res, nil
 }
 
 func (r *Runner) benchmarks() []config.Benchmark {
@@ -158,6 +79,16 @@ func (r *Runner) models() []config.Model {
 		}
 	}
 	return out
+}
+
+// recipe finds a recipe by name; "base" always exists (no stages).
+func (r *Runner) recipe(name string) (config.Recipe, bool) {
+	for _, rc := range r.Config.Recipes {
+		if rc.Name == name {
+			return rc, true
+		}
+	}
+	return config.Recipe{Name: name}, name == "base"
 }
 
 func (r *Runner) recipes() []config.Recipe {
@@ -239,95 +170,6 @@ func (r *Runner) openCache(name string) (*cache.Store, error) {
 		return nil, fmt.Errorf("cache: %w", err)
 	}
 	return s, nil
-}
-
-// generator returns the model backend of m for a checkpoint (nil: the model as is).
-func (r *Runner) generator(ctx context.Context, m config.Model, ckpt *sdk.Checkpoint) (evaluate.Generator, func(), error) {
-	if m.Backend == "openai" {
-		if ckpt != nil {
-			// A fixed endpoint serves what it was started with: scoring it
-			// under a trained recipe's name would label the untrained model.
-			return nil, nil, fmt.Errorf("model %s: backend openai serves a fixed endpoint and cannot load the recipe's checkpoint %s; use a model plugin backend or a launch command for trained recipes", m.Name, ckpt.Hash)
-		}
-		store, err := r.openCache(m.Model)
-		if err != nil {
-			return nil, nil, fmt.Errorf("model %s: %w", m.Name, err)
-		}
-		cfg := OpenAIConfig(m)
-		cfg.Cache = store
-		c, err := openai.New(cfg)
-		if err != nil {
-			store.Close()
-			return nil, nil, fmt.Errorf("model %s: %w", m.Name, err)
-		}
-		// As in eval: a slow or hung server says so while it is waited on.
-		stopBeat := c.Heartbeat(30*time.Second, func(n int, oldest time.Duration) {
-			r.status("model %s: waiting for %s: %d request(s) in flight, the oldest for %s", m.Name, c.Endpoint(), n, oldest.Round(time.Second))
-		})
-		return c, func() { stopBeat(); c.Close(); store.Close() }, nil
-	}
-	e, ok := r.Catalog.Get(m.Backend)
-	if !ok {
-		return nil, nil, fmt.Errorf("model %s: no plugin %q", m.Name, m.Backend)
-	}
-	p, err := r.Host.Launch(ctx, e.Spec)
-	if err != nil {
-		return nil, nil, err
-	}
-	if err := p.Configure(ctx, e.Config); err != nil {
-		p.Kill()
-		return nil, nil, err
-	}
-	return evaluate.Plugin(p.Model(), ckpt), p.Kill, nil
-}
-
-func failedCell(recipe, model, benchmark, msg string) Cell {
-	return Cell{Recipe: recipe, Model: model, Status: result.StatusFailed, Outcome: result.Outcome{Benchmark: benchmark, Error: msg}}
-}
-
-func (r *Runner) evaluate(ctx context.Context, recipe string, m config.Model, b config.Benchmark, data *dataSet, gen evaluate.Generator, judge *openai.Client, out string) Cell {
-	cell := Cell{Recipe: recipe, Model: m.Name, Status: result.StatusDone, Outcome: result.Outcome{Benchmark: b.Name, Profile: b.Profile}}
-	fail := func(err error) Cell {
-		cell.Status, cell.Error = result.StatusFailed, err.Error()
-		// One line now; the whole error, log tail included, is in the
-		// summary at the end and in the cell's report.
-		first, _, more := strings.Cut(err.Error(), "\n")
-		if more {
-			first += " (details at the end)"
-		}
-		r.status("%s / %s / %s: %s", recipe, m.Name, b.Name, first)
-		return cell
-	}
-	evalName := b.Evaluator
-	if evalName == "" {
-		evalName = b.Name
-	}
-	e, ok := r.Catalog.Get(evalName)
-	if !ok {
-		return fail(fmt.Errorf("no evaluator plugin %q", evalName))
-	}
-	path, partial, err := data.path(b)
-	if err != nil {
-		return fail(err)
-	}
-	judgeName := ""
-	var j evaluate.Judge
-	if judge != nil {
-		judgeName, j = judge.Model(), judge
-	}
-	s := &evaluate.Session{
-		Host: r.Host, Evaluator: e, Benchmark: b.Name,
-		Load: sdk.LoadRequest{Path: path, Profile: b.Profile, AllowPartial: b.AllowPartial || partial,
-			SystemPrompt: m.SystemPrompt, Judge: judgeName, Options: b.Options},
-		Model: gen, Params: m.Generation.Params(), Judge: j, Out: out,
-	}
-	f, err := s.Run(ctx)
-	cell.Outcome = f.Outcome
-	if err != nil {
-		return fail(err)
-	}
-	r.status("%s / %s / %s: %s %.1f (%d items, %.1fs)", recipe, m.Name, b.Name, f.Outcome.Primary, f.Outcome.Score, f.Outcome.Items, f.Outcome.Seconds)
-	return cell
 }
 
 // BenchmarkNames returns a run's benchmark names in display order.
