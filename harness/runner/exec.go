@@ -226,7 +226,7 @@ func (x *executor) train(ctx context.Context, s *Stage) (*sdk.Checkpoint, error)
 		}
 	}()
 	var last sdk.Progress
-	x.r.status("stage %s/%s (%s %s): training into %s", s.Recipe, s.Name, s.Inputs.Trainer, s.Inputs.Version, s.Dir)
+	x.r.status("%s: stage %s (%s %s) training into %s", s.Recipe, s.Name, s.Inputs.Trainer, s.Inputs.Version, s.Dir)
 	started := time.Now()
 	out, err := p.Trainer().Train(ctx, sdk.TrainRequest{Stage: s.Name, Base: base, OutputDir: s.Dir, Data: s.files, Params: s.Inputs.Params, Seed: s.stage.Seed},
 		func(ev sdk.TrainEvent) error {
