@@ -96,7 +96,7 @@ func trainTestBase(dir string) (*sdk.Checkpoint, error) {
 }
 
 // rlFile writes n RL prompts whose ground truth is always 7.
-func rlFile(t *testing.T, n int) string {
+func rlFile(t testing.TB, n int) string {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "rl.jsonl")
 	var b strings.Builder
