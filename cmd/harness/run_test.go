@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -225,8 +226,8 @@ matrix: {recipes: [maj, eng], models: [chance], benchmarks: [mathvista]}
 
 	cmd := exec.Command(harnessBin, "-c", path, "run", "--jobs", "2")
 	cmd.Dir = dir
-	var errb strings.Builder
-	cmd.Stderr = &errb
+	errb := &syncBuffer{}
+	cmd.Stderr = errb
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -270,4 +271,22 @@ matrix: {recipes: [maj, eng], models: [chance], benchmarks: [mathvista]}
 	if strings.Count(r.stderr, "eng: stage eng (") != 1 || !strings.Contains(r.stderr, "eng / chance / mathvista: Overall") {
 		t.Errorf("the resumed run did not finish the cut-off stage once:\n%s", r.stderr)
 	}
+}
+
+// syncBuffer is a strings.Builder safe to read while a process writes it.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
