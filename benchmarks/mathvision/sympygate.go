@@ -87,7 +87,7 @@ func badEscape(s string) bool {
 		}
 		i++
 	}
-	return s[len(s)-1] == '\\'
+	return len(s) > 0 && s[len(s)-1] == '\\'
 }
 
 // sympyValue parses an answer the official scorer can evaluate to a number
