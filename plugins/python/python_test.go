@@ -197,9 +197,17 @@ func TestTrainerRaisesMidStream(t *testing.T) {
 	if events != 2 {
 		t.Errorf("got %d events before the exception, want 2", events)
 	}
-	// The traceback reached the host's log, at error level.
-	if l := logs.String(); !strings.Contains(l, "[ERROR] py-trainer: train raise: ValueError") || !strings.Contains(l, "Traceback (most recent call last)") {
-		t.Errorf("no traceback in the host log:\n%s", l)
+	// The traceback reached the host's log, at error level. The log comes
+	// over the plugin's stderr, which may arrive after the gRPC error does,
+	// so wait for it (bounded).
+	hasTraceback := func(l string) bool {
+		return strings.Contains(l, "[ERROR] py-trainer: train raise: ValueError") && strings.Contains(l, "Traceback (most recent call last)")
+	}
+	for deadline := time.Now().Add(10 * time.Second); !hasTraceback(logs.String()) && time.Now().Before(deadline); {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if l := logs.String(); !hasTraceback(l) {
+		t.Errorf("no traceback in the host log within 10 s:\n%s", l)
 	}
 	// A plugin whose stage failed keeps serving.
 	if _, err := p.Describe(context.Background()); err != nil {
