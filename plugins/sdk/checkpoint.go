@@ -140,7 +140,7 @@ func VerifyCheckpoint(ck *Checkpoint) error {
 		if !fs.ValidPath(name) || name == ManifestFile {
 			return fmt.Errorf("checkpoint %s: file name %q is not a plain relative path", ck.Dir, name)
 		}
-		got, err := fileDigest(filepath.Join(ck.Dir, filepath.FromSlash(name)))
+		got, err := FileDigest(filepath.Join(ck.Dir, filepath.FromSlash(name)))
 		if err != nil {
 			return fmt.Errorf("checkpoint %s: %w", ck.Dir, err)
 		}
@@ -171,7 +171,7 @@ func hashFiles(dir string) (map[string]string, error) {
 		if !d.Type().IsRegular() {
 			return fmt.Errorf("%s is not a regular file (links are not allowed in a checkpoint)", path)
 		}
-		digest, err := fileDigest(path)
+		digest, err := FileDigest(path)
 		if err != nil {
 			return err
 		}
@@ -181,7 +181,8 @@ func hashFiles(dir string) (map[string]string, error) {
 	return files, err
 }
 
-func fileDigest(path string) (string, error) {
+// FileDigest is "sha256:<hex>" of a file's bytes, the form checkpoint manifests use.
+func FileDigest(path string) (string, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return "", err

@@ -1,12 +1,9 @@
 package tinyvlm
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -78,19 +75,6 @@ func (m *Model) Save(dir string, parent *sdk.Checkpoint) (*sdk.Checkpoint, error
 	return ck, nil
 }
 
-func fileDigest(path string) (string, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return "", err
-	}
-	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return "", fmt.Errorf("read %s: %w", path, err)
-	}
-	return "sha256:" + hex.EncodeToString(h.Sum(nil)), nil
-}
-
 // Load reads a checkpoint folder written by Save. It refuses, naming the
 // file: a folder with no manifest or of another format, a file that is
 // missing or whose sha256 differs from the manifest, a config or tokenizer
@@ -140,7 +124,7 @@ func VerifyFiles(dir string, files map[string]string) error {
 		if !ok {
 			return fmt.Errorf("checkpoint %s: the manifest does not list %s", dir, f)
 		}
-		got, err := fileDigest(filepath.Join(dir, f))
+		got, err := sdk.FileDigest(filepath.Join(dir, f))
 		if errors.Is(err, fs.ErrNotExist) {
 			return fmt.Errorf("checkpoint %s: %s is missing", dir, f)
 		}

@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/gomlx/gomlx/core/tensors"
+
+	"github.com/vlmlab/harness/plugins/sdk"
 )
 
 func TestSafetensorsRoundTripAndLayout(t *testing.T) {
@@ -164,10 +166,10 @@ func TestCheckpointBadInputs(t *testing.T) {
 	b, _ := os.ReadFile(p)
 	binary.LittleEndian.PutUint64(b[:8], uint64(len(b)))
 	os.WriteFile(p, b, 0o644)
-	d, _ := fileDigest(p)
+	d, _ := sdk.FileDigest(p)
 	files := map[string]string{WeightsFile: d}
 	for _, f := range []string{ConfigFile, TokenizerFile} {
-		files[f], _ = fileDigest(filepath.Join(dir, f))
+		files[f], _ = sdk.FileDigest(filepath.Join(dir, f))
 	}
 	if err := VerifyFiles(dir, files); err != nil {
 		t.Fatal(err)
