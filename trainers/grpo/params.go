@@ -1,6 +1,7 @@
 package grpo
 
 import (
+	"encoding/json"
 	"fmt"
 	"math"
 	"time"
@@ -68,9 +69,7 @@ type Duration time.Duration
 
 func (d *Duration) UnmarshalJSON(b []byte) error {
 	var s string
-	if len(b) > 0 && b[0] == '"' {
-		s = string(b[1 : len(b)-1])
-	} else {
+	if err := json.Unmarshal(b, &s); err != nil {
 		return fmt.Errorf("want a duration such as \"30s\", got %s", b)
 	}
 	v, err := time.ParseDuration(s)

@@ -256,7 +256,7 @@ func (r *run) step(ctx context.Context, step int, batch []prompt, rng *rand.Rand
 	}
 	r.kl.Update(rolloutKL, len(outs))
 
-	m := rolloutMetrics(outs, scored, g)
+	m := rolloutMetrics(outs, scored, rewards, g)
 	nu := float64(len(mbs))
 	m[sdk.MetricLoss] = lossSum / nu
 	m["clip_frac"] = clipSum / nu
@@ -299,14 +299,12 @@ func (r *run) maskedKL(old, ref, mask *tensors.Tensor) (sum, n float64, err erro
 // rolloutMetrics summarises a rollout batch: reward mean and spread, reward
 // per verifier type, share of zero-variance groups, format compliance,
 // response length, aha-word rate and truncation.
-func rolloutMetrics(outs []tinyvlm.Completion, scored []Scored, g int) map[string]float64 {
+func rolloutMetrics(outs []tinyvlm.Completion, scored []Scored, rewards []float64, g int) map[string]float64 {
 	m := map[string]float64{}
 	n := float64(len(outs))
-	rewards := make([]float64, len(scored))
 	perType := map[string][2]float64{}
 	var sum, format, length, aha, trunc float64
 	for j, s := range scored {
-		rewards[j] = s.Reward
 		sum += s.Reward
 		if s.FormatOK {
 			format++
