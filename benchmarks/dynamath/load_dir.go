@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/vlmlab/harness/benchmarks/bench"
+	"github.com/vlmlab/harness/internal/jsonpos"
 	"github.com/vlmlab/harness/internal/textfile"
 )
 
@@ -93,7 +94,7 @@ func loadVariantFile(f variantFile) ([]Problem, error) {
 	if err != nil {
 		return nil, err
 	}
-	entries, err := readObject(f.Path, data)
+	entries, err := jsonpos.ReadObject(f.Path, data, "records keyed by qid")
 	if err != nil {
 		return nil, err
 	}

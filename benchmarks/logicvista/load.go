@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/vlmlab/harness/benchmarks/bench"
+	"github.com/vlmlab/harness/internal/jsonpos"
 	"github.com/vlmlab/harness/internal/textfile"
 	"github.com/vlmlab/harness/plugins/sdk"
 )
@@ -28,7 +29,7 @@ func loadJSON(path string) ([]problem, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", path, err)
 	}
-	members, err := readObject(path, data)
+	members, err := jsonpos.ReadObject(path, data, `records keyed by id ("v1_0": {...})`)
 	if err != nil {
 		return nil, err
 	}
@@ -43,7 +44,7 @@ func loadJSON(path string) ([]problem, error) {
 	for _, m := range members {
 		var r record
 		if err := json.Unmarshal(m.Value, &r); err != nil {
-			return nil, fieldError(path, data, m, err)
+			return nil, jsonpos.FieldError(path, data, m, err)
 		}
 		where := fmt.Sprintf("%s: line %d: record %q", path, m.Line, m.Key)
 		if m.Key == "" {

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/vlmlab/harness/benchmarks/bench"
+	"github.com/vlmlab/harness/internal/jsonpos"
 	"github.com/vlmlab/harness/internal/textfile"
 	"github.com/vlmlab/harness/plugins/sdk"
 )
@@ -60,7 +61,7 @@ func loadJSON(path string) ([]problem, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", path, err)
 	}
-	entries, err := readArray(path, data)
+	entries, err := jsonpos.ReadArray(path, data, "MathVerse records")
 	if err != nil {
 		return nil, err
 	}
@@ -70,7 +71,7 @@ func loadJSON(path string) ([]problem, error) {
 	for i, e := range entries {
 		var r record
 		if err := json.Unmarshal(e.Value, &r); err != nil {
-			return nil, fieldError(path, data, e, i+1, err)
+			return nil, jsonpos.FieldError(path, data, e, err)
 		}
 		p := positioned{rec: r, line: e.Line, n: i + 1}
 		if err := p.require(field{"problem_index", r.ProblemIndex}, field{"problem_version", r.ProblemVersion}); err != nil {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/vlmlab/harness/benchmarks/bench"
 	"github.com/vlmlab/harness/benchmarks/postprocess"
+	"github.com/vlmlab/harness/internal/jsonpos"
 	"github.com/vlmlab/harness/internal/textfile"
 	"github.com/vlmlab/harness/plugins/sdk"
 )
@@ -57,7 +58,7 @@ func loadOfficial(ctx context.Context, path string) ([]Problem, []string, error)
 	if err != nil {
 		return nil, nil, fmt.Errorf("read mathvista data: %w", err)
 	}
-	entries, err := readObject(path, data)
+	entries, err := jsonpos.ReadObject(path, data, "records keyed by id")
 	if err != nil {
 		return nil, nil, err
 	}
@@ -110,7 +111,7 @@ func loadQueries(path string) (map[string]string, error) {
 	if json.Unmarshal(data, &out) == nil && out != nil {
 		return out, nil
 	}
-	entries, err := readObject(path, data)
+	entries, err := jsonpos.ReadObject(path, data, "records keyed by id")
 	if err != nil {
 		return nil, err
 	}
@@ -151,7 +152,7 @@ type typedRecord struct {
 // parseRecord checks and converts one testmini.json record. Well-formed
 // records take a fast typed decode; anything else is re-read member by
 // member to say exactly which field is wrong.
-func parseRecord(path string, e objectEntry) (Problem, error) {
+func parseRecord(path string, e jsonpos.Entry) (Problem, error) {
 	var r typedRecord
 	if json.Unmarshal(e.Value, &r) != nil || r.Question == nil || r.Answer == nil || r.QuestionType == nil ||
 		r.AnswerType == nil || r.Metadata == nil || r.Metadata.Task == nil || r.Metadata.Skills == nil ||
@@ -186,7 +187,7 @@ func deref(s *string) string {
 
 // parseRecordFields reads a record member by member, reporting the first
 // missing or mistyped field.
-func parseRecordFields(path string, e objectEntry) (Problem, error) {
+func parseRecordFields(path string, e jsonpos.Entry) (Problem, error) {
 	f := newFields(path, e.Line, fmt.Sprintf("pid %q", e.Key), e.Value)
 	p := Problem{PID: e.Key, Line: e.Line}
 	if pid, ok := f.optStr("pid", false); ok && pid != e.Key {

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 
 	"github.com/vlmlab/harness/benchmarks/bench"
+	"github.com/vlmlab/harness/internal/jsonpos"
 	"github.com/vlmlab/harness/internal/textfile"
 )
 
@@ -18,7 +19,7 @@ func loadJSON(ctx context.Context, path string, template bool) ([]Problem, error
 	if err != nil {
 		return nil, err
 	}
-	entries, err := readArray(path, data, "WeMath records")
+	entries, err := jsonpos.ReadArray(path, data, "WeMath records")
 	if err != nil {
 		return nil, err
 	}
@@ -97,4 +98,18 @@ func decodeRecord(raw json.RawMessage, p *Problem) (option, image string, err er
 		}
 	}
 	return option, image, nil
+}
+
+// stringField returns a record's string field, with an error naming the field
+// when it is missing or not a string.
+func stringField(rec map[string]json.RawMessage, name string) (string, error) {
+	raw, ok := rec[name]
+	if !ok {
+		return "", fmt.Errorf("field %q: missing", name)
+	}
+	var s string
+	if err := json.Unmarshal(raw, &s); err != nil {
+		return "", fmt.Errorf("field %q: expected a string, got %s", name, clip(string(raw)))
+	}
+	return s, nil
 }

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"os"
 	"strings"
+
+	"github.com/vlmlab/harness/internal/jsonpos"
 )
 
 // Node is one leaf of the We-Math knowledge tree
@@ -21,7 +23,7 @@ func LoadKnowledgeNodes(path string) ([]Node, error) {
 	if err != nil {
 		return nil, err
 	}
-	entries, err := readArray(path, data, "knowledge nodes")
+	entries, err := jsonpos.ReadArray(path, data, "knowledge nodes")
 	if err != nil {
 		return nil, err
 	}
