@@ -3,10 +3,12 @@ package datafetch
 import (
 	"os"
 	"regexp"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
 
+	"github.com/vlmlab/harness/benchmarks/registry"
 	"github.com/vlmlab/harness/internal/testenv"
 )
 
@@ -54,5 +56,25 @@ func TestSourcesAgreeWithReference(t *testing.T) {
 		if !strings.Contains(text, "`"+s.Dataset+"`") {
 			t.Errorf("%s: dataset name %s not in benchmarks.md", s.Benchmark, s.Dataset)
 		}
+	}
+}
+
+// The data commands fetch exactly the declared benchmarks, in leaderboard
+// order, and every declared variant.
+func TestSourcesAreTheDeclaration(t *testing.T) {
+	var names, datasets, want []string
+	for _, s := range Sources() {
+		names = append(names, s.Benchmark)
+	}
+	for _, v := range Variants() {
+		datasets = append(datasets, v.Dataset)
+	}
+	for _, b := range registry.All() {
+		for _, v := range b.Variants {
+			want = append(want, v.Dataset)
+		}
+	}
+	if !slices.Equal(names, registry.Names()) || !slices.Equal(datasets, want) {
+		t.Errorf("sources %v, variants %v; want %v and %v", names, datasets, registry.Names(), want)
 	}
 }
