@@ -4,7 +4,7 @@
 // interruption (HTTP Range), start over cleanly when the server ignores Range,
 // and never leave a file that failed its check behind.
 //
-// The URL table comes from VLMEvalKit's DATASET_URL/DATASET_MD5 (dataset
+// The URL table (declared in benchmarks/registry) comes from VLMEvalKit's DATASET_URL/DATASET_MD5 (dataset
 // classes in vlmeval/dataset/image_vqa.py, image_mcq.py and dynamath.py); the
 // MD5s agree with shared/reference/benchmarks.md §1.1. Every URL can be
 // overridden, for a mirror (Options.BaseURL) or one file (Options.URL).
