@@ -16,6 +16,7 @@ import (
 	"strings"
 
 	"github.com/vlmlab/harness/benchmarks/bench"
+	"github.com/vlmlab/harness/benchmarks/registry"
 	"github.com/vlmlab/harness/harness/datafetch"
 	"github.com/vlmlab/harness/plugins/sdk"
 )
@@ -140,13 +141,15 @@ const imageColumn = "image"
 // builder reads one benchmark's official files into a sheet.
 type builder func(ctx context.Context, src string, allowPartial bool) (*sheet, error)
 
+// builders are the importers, one per declared benchmark (a test holds the
+// table to the declaration).
 var builders = map[string]builder{
-	"mathvista":  mathvistaSheet,
-	"mathvision": mathvisionSheet,
-	"mathverse":  mathverseSheet,
-	"dynamath":   dynamathSheet,
-	"wemath":     wemathSheet,
-	"logicvista": logicvistaSheet,
+	registry.MathVista:  mathvistaSheet,
+	registry.MathVision: mathvisionSheet,
+	registry.MathVerse:  mathverseSheet,
+	registry.DynaMath:   dynamathSheet,
+	registry.WeMath:     wemathSheet,
+	registry.LogicVista: logicvistaSheet,
 }
 
 // Import reads a benchmark's official files and writes VLMEvalKit's TSV for
