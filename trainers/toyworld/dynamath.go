@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"image"
 	"strconv"
+
+	"github.com/vlmlab/harness/benchmarks/registry"
 )
 
 // DynaMath record (DynaMath/DynaMath dataset/dataset.json and the
@@ -95,7 +97,7 @@ func (g *generator) writeDynaMath(ctx context.Context, n int) (SuiteManifest, er
 		}
 	}
 	return g.writeSuiteManifest(SuiteManifest{
-		Benchmark: "dynamath", Dir: dir, Items: seeds * dynaMathVariants,
+		Benchmark: registry.DynaMath, Dir: dir, Items: seeds * dynaMathVariants,
 		Layout: "DynaMath/DynaMath dataset/dataset.json (seeds.json) + samples and result/10trials/trial<k>/dataset.json (variant<k>.json, images under variant<k>/image/)",
 		Files:  files,
 		Note: "Synthetic toy-world items in the benchmark's official record layout; not the benchmark. " +

@@ -9,6 +9,8 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+
+	"github.com/vlmlab/harness/benchmarks/registry"
 )
 
 // GeneratorVersion is written into every manifest; bump it when the output
@@ -100,11 +102,15 @@ func Generate(ctx context.Context, out string, opts Options) (*Manifest, error) 
 	}
 	var suites []SuiteManifest
 	if counts.Eval > 0 {
-		for _, s := range suiteWriters {
+		for _, name := range registry.Names() {
+			write, ok := suiteWriters[name]
+			if !ok {
+				return nil, fmt.Errorf("generate: no synthetic suite writer for %s", name)
+			}
 			steps = append(steps, func(ctx context.Context) error {
-				m, err := s.write(g, ctx, counts.Eval)
+				m, err := write(g, ctx, counts.Eval)
 				if err != nil {
-					return fmt.Errorf("%s suite: %w", s.benchmark, err)
+					return fmt.Errorf("%s suite: %w", name, err)
 				}
 				suites = append(suites, m)
 				return nil
@@ -183,18 +189,13 @@ func (g *generator) writeSuiteManifest(m SuiteManifest) (SuiteManifest, error) {
 	return m, g.tree.json(m.Dir+"/synthetic.json", m, 0)
 }
 
-// suiteWriter writes one benchmark's suite with about n items.
-type suiteWriter struct {
-	benchmark string
-	write     func(g *generator, ctx context.Context, n int) (SuiteManifest, error)
-}
-
-// suiteWriters lists the suites in the order they are written.
-var suiteWriters = []suiteWriter{
-	{"mathvista", (*generator).writeMathVista},
-	{"mathvision", (*generator).writeMathVision},
-	{"mathverse", (*generator).writeMathVerse},
-	{"dynamath", (*generator).writeDynaMath},
-	{"wemath", (*generator).writeWeMath},
-	{"logicvista", (*generator).writeLogicVista},
+// suiteWriters write each declared benchmark's suite with about n items (a
+// test holds the table to the declaration); they run in leaderboard order.
+var suiteWriters = map[string]func(g *generator, ctx context.Context, n int) (SuiteManifest, error){
+	registry.MathVista:  (*generator).writeMathVista,
+	registry.MathVision: (*generator).writeMathVision,
+	registry.MathVerse:  (*generator).writeMathVerse,
+	registry.DynaMath:   (*generator).writeDynaMath,
+	registry.WeMath:     (*generator).writeWeMath,
+	registry.LogicVista: (*generator).writeLogicVista,
 }

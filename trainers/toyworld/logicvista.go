@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"strings"
+
+	"github.com/vlmlab/harness/benchmarks/registry"
 )
 
 // LogicVista dataset.json record (Yijia-Xiao/LogicVista data/dataset.json),
@@ -68,7 +70,7 @@ func (g *generator) writeLogicVista(ctx context.Context, n int) (SuiteManifest, 
 		return SuiteManifest{}, err
 	}
 	return g.writeSuiteManifest(SuiteManifest{
-		Benchmark: "logicvista", Dir: dir, Items: n, Layout: "Yijia-Xiao/LogicVista data/dataset.json",
+		Benchmark: registry.LogicVista, Dir: dir, Items: n, Layout: "Yijia-Xiao/LogicVista data/dataset.json",
 		Files: []string{"dataset.json"},
 	})
 }

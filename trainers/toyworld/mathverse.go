@@ -3,6 +3,8 @@ package toyworld
 import (
 	"context"
 	"fmt"
+
+	"github.com/vlmlab/harness/benchmarks/registry"
 )
 
 // MathVerse testmini record (ZrrSkywalker/MathVerse data/testmini.json and
@@ -117,7 +119,7 @@ func (g *generator) writeMathVerse(ctx context.Context, n int) (SuiteManifest, e
 		return SuiteManifest{}, err
 	}
 	return g.writeSuiteManifest(SuiteManifest{
-		Benchmark: "mathverse", Dir: dir, Items: n,
+		Benchmark: registry.MathVerse, Dir: dir, Items: n,
 		Layout: "ZrrSkywalker/MathVerse data/testmini.json (Vision Only records only) + data/testmini_text_only.json",
 		Files:  []string{"testmini.json", "testmini_text_only.json"},
 	})

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"strings"
+
+	"github.com/vlmlab/harness/benchmarks/registry"
 )
 
 // MATH-V test.jsonl record (mathllm/MATH-V data/test.jsonl).
@@ -66,7 +68,7 @@ func (g *generator) writeMathVision(ctx context.Context, n int) (SuiteManifest, 
 		return SuiteManifest{}, err
 	}
 	return g.writeSuiteManifest(SuiteManifest{
-		Benchmark: "mathvision", Dir: dir, Items: n, Layout: "mathllm/MATH-V data/test.jsonl",
+		Benchmark: registry.MathVision, Dir: dir, Items: n, Layout: "mathllm/MATH-V data/test.jsonl",
 		Files: []string{"test.jsonl"},
 	})
 }

@@ -3,6 +3,8 @@ package toyworld
 import (
 	"context"
 	"fmt"
+
+	"github.com/vlmlab/harness/benchmarks/registry"
 )
 
 // MathVista testmini.json record (lupantech/MathVista data/testmini.json),
@@ -136,7 +138,7 @@ func (g *generator) writeMathVista(ctx context.Context, n int) (SuiteManifest, e
 		return SuiteManifest{}, err
 	}
 	return g.writeSuiteManifest(SuiteManifest{
-		Benchmark: "mathvista", Dir: dir, Items: n, Layout: "lupantech/MathVista data/testmini.json + data/query.json",
+		Benchmark: registry.MathVista, Dir: dir, Items: n, Layout: "lupantech/MathVista data/testmini.json + data/query.json",
 		Files: []string{"testmini.json", "query.json"},
 	})
 }

@@ -6,6 +6,8 @@ import (
 	"image"
 	"math/rand/v2"
 	"strings"
+
+	"github.com/vlmlab/harness/benchmarks/registry"
 )
 
 // WeMath testmini.json record (We-Math/We-Math data/testmini.json).
@@ -187,7 +189,7 @@ func (g *generator) writeWeMath(ctx context.Context, n int) (SuiteManifest, erro
 		return SuiteManifest{}, err
 	}
 	return g.writeSuiteManifest(SuiteManifest{
-		Benchmark: "wemath", Dir: dir, Items: len(recs), Layout: "We-Math/We-Math data/testmini.json",
+		Benchmark: registry.WeMath, Dir: dir, Items: len(recs), Layout: "We-Math/We-Math data/testmini.json",
 		Files: []string{"testmini.json"},
 		Note: fmt.Sprintf("Synthetic toy-world items in the benchmark's official record layout; not the benchmark. "+
 			"%d two-step and %d three-step groups (%d composite problems, not 525). Score with allow-partial.", two, three, two+three),
