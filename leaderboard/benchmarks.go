@@ -1,5 +1,7 @@
 package leaderboard
 
+import "github.com/vlmlab/harness/benchmarks/registry"
+
 // Benchmark is one of the six benchmarks an entry is scored on.
 type Benchmark struct {
 	// Name is the key used in YAML files, run records and the evaluator
@@ -13,17 +15,16 @@ type Benchmark struct {
 const AverageName = "average"
 
 // Benchmarks returns the six benchmarks in display order: the column order of
-// the paper's Table 4 and of the Open LMM Reasoning Leaderboard. It returns a
-// fresh slice each call so no caller can change the order for another.
+// the paper's Table 4 and of the Open LMM Reasoning Leaderboard, as
+// benchmarks/registry declares them. It returns a fresh slice each call so
+// no caller can change the order for another.
 func Benchmarks() []Benchmark {
-	return []Benchmark{
-		{Name: "mathvista", Title: "MathVista"},
-		{Name: "mathvision", Title: "MathVision"},
-		{Name: "mathverse", Title: "MathVerse"},
-		{Name: "dynamath", Title: "DynaMath"},
-		{Name: "wemath", Title: "WeMath"},
-		{Name: "logicvista", Title: "LogicVista"},
+	all := registry.All()
+	out := make([]Benchmark, len(all))
+	for i, b := range all {
+		out[i] = Benchmark{Name: b.Name, Title: b.Title}
 	}
+	return out
 }
 
 // BenchmarkByName finds a benchmark by its Name (exact, lower case).

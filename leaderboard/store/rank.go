@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"sync"
+
+	"github.com/vlmlab/harness/benchmarks/registry"
 )
 
 // Ranking is a snapshot of every leaderboard row that answers Queries in
@@ -34,8 +36,7 @@ func NewRanking(rows []Entry) *Ranking {
 func (r *Ranking) Len() int { return len(r.rows) }
 
 // SortKeys are the accepted Query.Sort values besides "" and "rank".
-var SortKeys = []string{"average", "model", "organisation", "params", "type", "date",
-	"mathvista", "mathvision", "mathverse", "dynamath", "wemath", "logicvista"}
+var SortKeys = append([]string{"average", "model", "organisation", "params", "type", "date"}, registry.Names()...)
 
 // byRank is the leaderboard order: complete rows first, by average, then
 // model and id so equal averages always list the same way. Incomplete rows

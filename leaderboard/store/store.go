@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"time"
+
+	"github.com/vlmlab/harness/benchmarks/registry"
 )
 
 // ErrNotFound is returned for an entry, submission or token that does not
@@ -14,8 +16,8 @@ var ErrNotFound = errors.New("not found")
 // already accepted.
 var ErrDuplicate = errors.New("duplicate")
 
-// Benchmarks is the column order of the six scores.
-var Benchmarks = []string{"mathvista", "mathvision", "mathverse", "dynamath", "wemath", "logicvista"}
+// Benchmarks is the column order of the six scores (benchmarks/registry's).
+var Benchmarks = registry.Names()
 
 // Buckets are the parameter-size filters, smallest first.
 var Buckets = []string{"<4B", "4-10B", "10-20B", "20-40B", ">40B", "unknown"}
