@@ -11,6 +11,7 @@ import (
 
 	"github.com/hashicorp/go-hclog"
 
+	"github.com/vlmlab/harness/benchmarks/registry"
 	"github.com/vlmlab/harness/harness/cache"
 	"github.com/vlmlab/harness/harness/catalog"
 	"github.com/vlmlab/harness/harness/config"
@@ -172,19 +173,10 @@ func (r *Runner) openCache(name string) (*cache.Store, error) {
 	return s, nil
 }
 
-// BenchmarkNames returns a run's benchmark names in display order.
+// BenchmarkNames returns a run's benchmark names in display order: the
+// leaderboard's columns first, then any other benchmark as the run lists it.
 func BenchmarkNames(r *Result) []string {
 	names := append([]string(nil), r.Benchmarks...)
-	sort.SliceStable(names, func(i, j int) bool { return order(names[i]) < order(names[j]) })
+	sort.SliceStable(names, func(i, j int) bool { return registry.Order(names[i]) < registry.Order(names[j]) })
 	return names
-}
-
-// order puts the six leaderboard benchmarks in the leaderboard's column order.
-func order(name string) int {
-	for i, n := range []string{"mathvista", "mathvision", "mathverse", "dynamath", "wemath", "logicvista"} {
-		if n == name {
-			return i
-		}
-	}
-	return 100
 }
