@@ -8,11 +8,12 @@ import (
 	"strings"
 
 	"github.com/vlmlab/harness/benchmarks/postprocess"
+	"github.com/vlmlab/harness/benchmarks/registry"
 	"github.com/vlmlab/harness/plugins/sdk"
 )
 
 // Name is the benchmark's name in configs, reports and the plugin protocol.
-const Name = "dynamath"
+const Name = registry.DynaMath
 
 // Seeds and Variants give the size of the full benchmark: Items = 501 × 10.
 const (

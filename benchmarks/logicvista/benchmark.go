@@ -10,11 +10,12 @@ import (
 
 	"github.com/vlmlab/harness/benchmarks/bench"
 	"github.com/vlmlab/harness/benchmarks/postprocess"
+	"github.com/vlmlab/harness/benchmarks/registry"
 	"github.com/vlmlab/harness/plugins/sdk"
 )
 
 // Name is the benchmark's name in configs and reports.
-const Name = "logicvista"
+const Name = registry.LogicVista
 
 // Items is the size of LogicVista (v1_0 … v1_447).
 const Items = 448

@@ -11,11 +11,12 @@ import (
 
 	"github.com/vlmlab/harness/benchmarks/bench"
 	"github.com/vlmlab/harness/benchmarks/postprocess"
+	"github.com/vlmlab/harness/benchmarks/registry"
 	"github.com/vlmlab/harness/plugins/sdk"
 )
 
 // Name is the benchmark's name in configs and reports.
-const Name = "mathverse"
+const Name = registry.MathVerse
 
 // Items is the size of testmini, Vision Only.
 const Items = 788

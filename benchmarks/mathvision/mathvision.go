@@ -3,12 +3,13 @@ package mathvision
 import (
 	"context"
 	"github.com/vlmlab/harness/benchmarks/postprocess"
+	"github.com/vlmlab/harness/benchmarks/registry"
 
 	"github.com/vlmlab/harness/plugins/sdk"
 )
 
 // Name is the benchmark's name in configs, reports and the plugin protocol.
-const Name = "mathvision"
+const Name = registry.MathVision
 
 // Items is the size of the full test set, the split the leaderboard scores.
 const Items = 3040

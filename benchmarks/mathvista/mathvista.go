@@ -3,12 +3,13 @@ package mathvista
 import (
 	"context"
 	"github.com/vlmlab/harness/benchmarks/postprocess"
+	"github.com/vlmlab/harness/benchmarks/registry"
 
 	"github.com/vlmlab/harness/plugins/sdk"
 )
 
 // Name is the benchmark's name in configs, reports and the plugin protocol.
-const Name = "mathvista"
+const Name = registry.MathVista
 
 // Items is the size of testmini, the split the leaderboard scores.
 const Items = 1000

@@ -9,11 +9,12 @@ import (
 	"strings"
 
 	"github.com/vlmlab/harness/benchmarks/postprocess"
+	"github.com/vlmlab/harness/benchmarks/registry"
 	"github.com/vlmlab/harness/plugins/sdk"
 )
 
 // Name is the benchmark's name in configs, reports and the plugin protocol.
-const Name = "wemath"
+const Name = registry.WeMath
 
 // Size of testmini: 360 two-step groups of 3 items and 165 three-step groups
 // of 4 items; Groups is also the hard-coded denominator of the scores.

@@ -8,6 +8,7 @@ import (
 	"github.com/vlmlab/harness/benchmarks/mathverse"
 	"github.com/vlmlab/harness/benchmarks/mathvision"
 	"github.com/vlmlab/harness/benchmarks/mathvista"
+	"github.com/vlmlab/harness/benchmarks/registry"
 	"github.com/vlmlab/harness/benchmarks/wemath"
 	"github.com/vlmlab/harness/harness/config"
 	"github.com/vlmlab/harness/internal/version"
@@ -18,7 +19,8 @@ import (
 // binary. Each runs as a child process of harness (`harness plugin serve
 // NAME`), exactly like an external plugin. It lives here, above what it lists,
 // so nothing under plugins/ imports benchmarks/, trainers/ or harness/. To add
-// a built-in, add one line to Builtins.
+// a built-in, add one line to Builtins (an evaluator: to evaluators, after
+// declaring its benchmark in benchmarks/registry).
 
 // Builtin is one built-in plugin.
 type Builtin struct {
@@ -27,6 +29,18 @@ type Builtin struct {
 	// Serve returns the plugin's serve configuration; only the child process
 	// calls it, so the host pays nothing for plugins it does not start.
 	Serve func() *sdk.ServeConfig
+}
+
+// evaluators are the built-in evaluator plugins, one per declared benchmark
+// (a test holds the table to the declaration and each plugin's name to its
+// key).
+var evaluators = map[string]func() sdk.Benchmark{
+	registry.MathVista:  func() sdk.Benchmark { return mathvista.New() },
+	registry.MathVision: func() sdk.Benchmark { return mathvision.New() },
+	registry.MathVerse:  func() sdk.Benchmark { return mathverse.New() },
+	registry.DynaMath:   func() sdk.Benchmark { return dynamath.New() },
+	registry.WeMath:     func() sdk.Benchmark { return wemath.New() },
+	registry.LogicVista: func() sdk.Benchmark { return logicvista.New() },
 }
 
 func evaluator(b sdk.Benchmark) Builtin {
@@ -41,19 +55,19 @@ func evaluator(b sdk.Benchmark) Builtin {
 
 // Builtins returns every built-in plugin, sorted by kind and name.
 func Builtins() []Builtin {
-	ps := []Builtin{
-		evaluator(mathvista.New()),
-		evaluator(mathvision.New()),
-		evaluator(mathverse.New()),
-		evaluator(dynamath.New()),
-		evaluator(wemath.New()),
-		evaluator(logicvista.New()),
+	var ps []Builtin
+	for _, name := range registry.Names() {
+		if newEvaluator, ok := evaluators[name]; ok {
+			ps = append(ps, evaluator(newEvaluator()))
+		}
+	}
+	ps = append(ps,
 		chancePlugin(),
 		enginePlugin(),
 		tinyvlmPlugin(),
 		sftPlugin(),
 		grpoPlugin(),
-	}
+	)
 	sort.Slice(ps, func(i, j int) bool {
 		if ps[i].Kind != ps[j].Kind {
 			return ps[i].Kind < ps[j].Kind
