@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/vlmlab/harness/benchmarks/registry"
 	"github.com/vlmlab/harness/harness/datafetch"
 	"github.com/vlmlab/harness/harness/dataimport"
 	"github.com/vlmlab/harness/internal/progress"
@@ -65,7 +66,7 @@ next run; a file whose checksum does not match is deleted, never kept. A file
 fetched with --md5 is recorded in FILE.md5 and kept by later fetches that give
 no --md5 (fetch all included).
 
-Benchmarks: ` + strings.Join(benchmarkNames(), ", ") + `, or all. VLMEvalKit's
+Benchmarks: ` + strings.Join(registry.Names(), ", ") + `, or all. VLMEvalKit's
 other datasets of these benchmarks are fetched by dataset name (` + strings.Join(variantNames(), ", ") + `);
 each is scored by its benchmark's evaluator with the option printed after the
 download.`,
@@ -73,7 +74,7 @@ download.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var names []string
 			if args[0] == "all" {
-				names = benchmarkNames()
+				names = registry.Names()
 				if url != "" || sum != "" {
 					return fmt.Errorf("--url and --md5 name one file: give one benchmark, not all")
 				}
@@ -169,15 +170,6 @@ func variantNames() []string {
 	return names
 }
 
-// benchmarkNames lists the six benchmarks in leaderboard order.
-func benchmarkNames() []string {
-	var names []string
-	for _, s := range datafetch.Sources() {
-		names = append(names, s.Benchmark)
-	}
-	return names
-}
-
 func newImportCmd() *cobra.Command {
 	var opts dataimport.Options
 	cmd := &cobra.Command{
@@ -195,7 +187,7 @@ An item whose image file is missing is an error naming it, unless
 scored only with --allow-partial). Official files with fewer items than the
 benchmark (e.g. MathVision's testmini.jsonl) need --allow-partial.
 
-Benchmarks: ` + strings.Join(benchmarkNames(), ", ") + `.`,
+Benchmarks: ` + strings.Join(registry.Names(), ", ") + `.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Benchmark = args[0]

@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/vlmlab/harness/benchmarks/registry"
 	"github.com/vlmlab/harness/harness/cache"
 	"github.com/vlmlab/harness/harness/config"
 	"github.com/vlmlab/harness/harness/datafetch"
@@ -436,9 +437,7 @@ func (f *evalFlags) targetsOf(cmd *cobra.Command, cfg *config.Config) ([]suite.T
 	}
 	var names []string
 	if f.benchmarks == "all" || f.benchmarks == "" {
-		for _, s := range datafetch.Sources() {
-			names = append(names, s.Benchmark)
-		}
+		names = registry.Names()
 	} else {
 		seen := map[string]bool{}
 		for _, n := range strings.Split(f.benchmarks, ",") {
@@ -535,7 +534,7 @@ func printEval(cmd *cobra.Command, res *record.Eval, compare *leaderboard.Entry)
 		avg = report.Pct(*res.Average)
 	}
 	label := "average"
-	if n := len(res.Benchmarks); n != len(benchmarkNames()) {
+	if n := len(res.Benchmarks); n != len(registry.Names()) {
 		// Not the leaderboard's average of six: say so.
 		label = fmt.Sprintf("average of %d", n)
 	}
