@@ -88,13 +88,20 @@ func loadDir(ctx context.Context, dir string, allowPartial bool) ([]Problem, []s
 	return problems, paths, nil
 }
 
+// variantDoc is how errors name a variant file.
+var variantDoc = jsonpos.Doc{
+	Want:    "a JSON object of records keyed by qid",
+	After:   "data after the top-level object",
+	Refetch: "fetch it again",
+}
+
 // loadVariantFile reads one variant file: a dict qid → record.
 func loadVariantFile(f variantFile) ([]Problem, error) {
 	data, err := textfile.ReadFile(f.Path)
 	if err != nil {
 		return nil, err
 	}
-	entries, err := jsonpos.ReadObject(f.Path, data, "records keyed by qid")
+	entries, err := variantDoc.ReadObject(f.Path, data)
 	if err != nil {
 		return nil, err
 	}

@@ -136,7 +136,7 @@ func TestLoadErrors(t *testing.T) {
 		{"unknown profile", sdk.LoadRequest{Path: good, Profile: "strict"}, `unknown profile "strict"`},
 		{"unknown option", sdk.LoadRequest{Path: good, Options: map[string]string{"x": "1"}}, "unknown options [x]"},
 		{"truncated json", sdk.LoadRequest{Path: dirWith(variant1[:len(variant1)/2]), AllowPartial: true}, "the JSON ends before the document is complete"},
-		{"syntax error", sdk.LoadRequest{Path: dirWith(strings.Replace(variant1, `"answer": "B"`, `"answer": B`, 1)), AllowPartial: true}, `variant1.json: line 12: record "2": invalid JSON`},
+		{"syntax error", sdk.LoadRequest{Path: dirWith(strings.Replace(variant1, `"answer": "B"`, `"answer": B`, 1)), AllowPartial: true}, "variant1.json: line 12: invalid JSON"},
 		{"top-level array", sdk.LoadRequest{Path: dirWith("[]"), AllowPartial: true}, "line 1: expected a JSON object of records keyed by qid"},
 		{"bad qid", sdk.LoadRequest{Path: dirWith(strings.Replace(variant1, `"2": {`, `"two": {`, 1)), AllowPartial: true}, `line 10: qid "two": the key is not a seed number`},
 		{"record not an object", sdk.LoadRequest{Path: dirWith(`{"1": "x"}`), AllowPartial: true}, `line 1: qid "1": expected a record object`},

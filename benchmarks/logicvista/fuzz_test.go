@@ -5,7 +5,7 @@ import (
 	"testing"
 )
 
-// Judge outputs and replies are untrusted: none may panic.
+// Judge outputs, replies and data files are untrusted: none may panic.
 func FuzzParsers(f *testing.F) {
 	for _, s := range []string{"", "A", "AC", "{\"choices\": [\"A\"]}", "['A', 'C']", "(B) and (D)", "ZZZZZ", "{", "}{", "É", "3"} {
 		f.Add(s)
@@ -21,5 +21,6 @@ func FuzzParsers(f *testing.F) {
 		if upperAlpha(s) && letterKey(s) == "" {
 			t.Errorf("upperAlpha(%q) but empty key", s)
 		}
+		_, _ = readObject("fuzz.json", []byte(s))
 	})
 }

@@ -23,13 +23,24 @@ type record struct {
 	BroadCapability []string  `json:"broad_capability"`
 }
 
+// dataset is how errors name data/dataset.json.
+var dataset = jsonpos.Doc{
+	Want:        `a JSON object of records keyed by id ("v1_0": {...})`,
+	After:       "data after the top-level object; the file must hold one JSON object",
+	Refetch:     "download it again",
+	NameRecords: true,
+}
+
+// readObject reads data/dataset.json's records with their lines.
+var readObject = dataset.ReadObject
+
 // loadJSON reads the official data/dataset.json; images are in images/ beside it.
 func loadJSON(path string) ([]problem, error) {
 	data, err := textfile.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", path, err)
 	}
-	members, err := jsonpos.ReadObject(path, data, `records keyed by id ("v1_0": {...})`)
+	members, err := readObject(path, data)
 	if err != nil {
 		return nil, err
 	}

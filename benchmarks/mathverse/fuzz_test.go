@@ -2,7 +2,7 @@ package mathverse
 
 import "testing"
 
-// Replies and judge outputs are untrusted: none may panic.
+// Replies, judge outputs and data files are untrusted: none may panic.
 func FuzzRules(f *testing.F) {
 	for _, s := range []string{"", "B", "C\nD", "(A) and (C)", "[", "[{}]", `[{"problem_index": 1}]`, "14 cm"} {
 		f.Add(s)
@@ -13,5 +13,6 @@ func FuzzRules(f *testing.F) {
 		p = &problem{answer: s}
 		p.multiChoice()
 		trunkResponse(s, 3)
+		_, _ = readArray("fuzz.json", []byte(s))
 	})
 }

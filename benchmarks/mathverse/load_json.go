@@ -53,6 +53,17 @@ type positioned struct {
 	n    int // 1-based record number
 }
 
+// testmini is how errors name testmini.json and testmini_text_only.json.
+var testmini = jsonpos.Doc{
+	Want:        "a JSON array of MathVerse records",
+	After:       "data after the top-level array; the file must hold one JSON array",
+	Refetch:     "download it again",
+	NameRecords: true,
+}
+
+// readArray reads testmini.json's records with their lines.
+var readArray = testmini.ReadArray
+
 // loadJSON reads the official testmini.json (all five versions; the Vision
 // Only records are kept) or testmini_text_only.json (Vision Only items are
 // derived from it, see deriveVisionOnly).
@@ -61,7 +72,7 @@ func loadJSON(path string) ([]problem, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", path, err)
 	}
-	entries, err := jsonpos.ReadArray(path, data, "MathVerse records")
+	entries, err := readArray(path, data)
 	if err != nil {
 		return nil, err
 	}

@@ -50,6 +50,13 @@ func locate(path string) (file string, tsv bool, err error) {
 	return "", false, fmt.Errorf("%s: no MathVista data found: expected %s (with %s) from lupantech/MathVista, or VLMEvalKit's %s", path, officialFile, queryFile, tsvFile)
 }
 
+// recordsByID is how errors name testmini.json and query.json.
+var recordsByID = jsonpos.Doc{
+	Want:    "a JSON object of records keyed by id",
+	After:   "data after the top-level object",
+	Refetch: "download it again",
+}
+
 // loadOfficial reads testmini.json (a JSON object pid → record) and the
 // prompts from query.json beside it. A record that carries its own "query"
 // (as the official results files do) needs no query.json entry.
@@ -58,7 +65,7 @@ func loadOfficial(ctx context.Context, path string) ([]Problem, []string, error)
 	if err != nil {
 		return nil, nil, fmt.Errorf("read mathvista data: %w", err)
 	}
-	entries, err := jsonpos.ReadObject(path, data, "records keyed by id")
+	entries, err := recordsByID.ReadObject(path, data)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -111,7 +118,7 @@ func loadQueries(path string) (map[string]string, error) {
 	if json.Unmarshal(data, &out) == nil && out != nil {
 		return out, nil
 	}
-	entries, err := jsonpos.ReadObject(path, data, "records keyed by id")
+	entries, err := recordsByID.ReadObject(path, data)
 	if err != nil {
 		return nil, err
 	}

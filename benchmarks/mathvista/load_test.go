@@ -53,11 +53,11 @@ func TestLoadErrors(t *testing.T) {
 	}{{
 		name: "truncated file",
 		edit: func(t *testing.T, dir string) { truncate(t, filepath.Join(dir, "testmini.json"), 400) },
-		want: `DIR/testmini.json: line 12: record "1": the JSON ends before the document is complete (truncated file?); download it again`,
+		want: "DIR/testmini.json: line 12: the JSON ends before the document is complete (truncated file?); download it again",
 	}, {
 		name:   "bad JSON",
 		record: strings.Replace(goodRecord, `"answer": "14",`, `"answer": "14",,`, 1),
-		want:   `DIR/testmini.json: line 20: record "2": invalid JSON: invalid character ',' looking for beginning of object key string`,
+		want:   "DIR/testmini.json: line 20: invalid JSON: invalid character ',' looking for beginning of object key string",
 	}, {
 		name:   "missing field",
 		record: strings.Replace(goodRecord, `"answer": "14",`, ``, 1),

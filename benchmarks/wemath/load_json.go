@@ -11,6 +11,15 @@ import (
 	"github.com/vlmlab/harness/internal/textfile"
 )
 
+// listOf is how errors name a WeMath file: a JSON list of what.
+func listOf(what string) jsonpos.Doc {
+	return jsonpos.Doc{
+		Want:    "a JSON list of " + what,
+		After:   "data after the top-level list",
+		Refetch: "fetch it again",
+	}
+}
+
 // loadJSON reads the official testmini.json: a list of records
 // {ID, key, question, option, answer, image_path, knowledge concept, …}.
 // Image paths are relative to the file's folder (2steps/image/1-1.png).
@@ -19,7 +28,7 @@ func loadJSON(ctx context.Context, path string, template bool) ([]Problem, error
 	if err != nil {
 		return nil, err
 	}
-	entries, err := jsonpos.ReadArray(path, data, "WeMath records")
+	entries, err := listOf("WeMath records").ReadArray(path, data)
 	if err != nil {
 		return nil, err
 	}

@@ -135,8 +135,8 @@ func TestLoadErrors(t *testing.T) {
 	}{
 		{"wrong count", sdk.LoadRequest{Path: json("", "")}, "has 17 items, the benchmark has 1740; pass --allow-partial"},
 		{"truncated", partial(file("testmini.json", string(small[:len(small)/2]))), "the JSON ends before the document is complete"},
-		{"syntax error", partial(json(`"answer": "C"`, `"answer": C`)), "testmini.json: line 20: record 2: invalid JSON"},
-		{"not a list", partial(file("testmini.json", `{"ID": "2steps_1"}`)), "line 1: expected a JSON array of WeMath records"},
+		{"syntax error", partial(json(`"answer": "C"`, `"answer": C`)), "testmini.json: line 20: invalid JSON"},
+		{"not a list", partial(file("testmini.json", `{"ID": "2steps_1"}`)), "line 1: expected a JSON list of WeMath records"},
 		{"record not an object", partial(file("testmini.json", `[1]`)), "line 1: record 1: expected a record object"},
 		{"missing field", partial(json(`"key": "2steps_2",`, ``)), `line 14: record 2: field "key": missing`},
 		{"field not a string", partial(json(`"answer": "C"`, `"answer": 3`)), `line 14: record 2: field "answer": expected a string, got 3`},

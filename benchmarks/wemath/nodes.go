@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"os"
 	"strings"
-
-	"github.com/vlmlab/harness/internal/jsonpos"
 )
 
 // Node is one leaf of the We-Math knowledge tree
@@ -23,7 +21,7 @@ func LoadKnowledgeNodes(path string) ([]Node, error) {
 	if err != nil {
 		return nil, err
 	}
-	entries, err := jsonpos.ReadArray(path, data, "knowledge nodes")
+	entries, err := listOf("knowledge nodes").ReadArray(path, data)
 	if err != nil {
 		return nil, err
 	}

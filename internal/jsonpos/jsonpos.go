@@ -3,6 +3,10 @@
 // keeping where each record starts, so that an error found while checking a
 // record later, or a syntax error now, names the file and the line a person
 // opens in an editor rather than a byte offset.
+//
+// Each benchmark describes its files with a Doc, which holds the wording of
+// its errors: users and scripts already know those messages, so sharing the
+// reader does not change them.
 package jsonpos
 
 import (
@@ -20,27 +24,41 @@ func LineAt(data []byte, off int64) int {
 	return bytes.Count(data[:off], []byte{'\n'}) + 1
 }
 
-// Lines gives the lines of offsets in one file. Records are positioned in
+// lines gives the lines of offsets in one file. Records are positioned in
 // increasing order, so it counts newlines from the last offset asked instead
 // of from the start: positioning every record of a large file stays linear.
-type Lines struct {
+type lines struct {
 	data []byte
 	off  int64
 	line int
 }
 
-// NewLines starts counting lines of data.
-func NewLines(data []byte) *Lines { return &Lines{data: data, line: 1} }
-
-// At returns the 1-based line of byte offset off (clamped as in LineAt).
-func (l *Lines) At(off int64) int {
+// at returns the 1-based line of byte offset off (clamped as in LineAt).
+func (l *lines) at(off int64) int {
 	off = min(max(off, 0), int64(len(l.data)))
-	if off < l.off {
+	if l.line == 0 || off < l.off {
 		l.off, l.line = 0, 1
 	}
 	l.line += bytes.Count(l.data[l.off:off], []byte{'\n'})
 	l.off = off
 	return l.line
+}
+
+// Doc describes one kind of document for its error messages. Every field
+// is needed: an empty one leaves a hole in a message.
+type Doc struct {
+	// Want is what the top level must be, for the error when it is
+	// something else: "a JSON object of records keyed by id" gives
+	// "line 1: expected a JSON object of records keyed by id, found [".
+	Want string
+	// After is the error for data after the top-level value:
+	// "data after the top-level object".
+	After string
+	// Refetch is what to do about a truncated file: "download it again".
+	Refetch string
+	// NameRecords makes a syntax error inside a record say which one
+	// (record "v1_0": or record 3:).
+	NameRecords bool
 }
 
 // Entry is one record of a document: a member of a top-level object or an
@@ -67,30 +85,28 @@ func (e Entry) Record() string {
 	return fmt.Sprintf("record %d", e.N)
 }
 
-// ReadObject reads a document whose top level is an object of records;
-// records says what they are, for the error when the top level is something
-// else ("records keyed by id").
-func ReadObject(path string, data []byte, records string) ([]Entry, error) {
-	return read(path, data, '{', "object", records)
+// ReadObject reads a document whose top level is an object of records, in
+// the document's order.
+func (d Doc) ReadObject(path string, data []byte) ([]Entry, error) {
+	return d.read(path, data, '{')
 }
 
-// ReadArray reads a document whose top level is an array of records; records
-// says what they are ("MathVerse records").
-func ReadArray(path string, data []byte, records string) ([]Entry, error) {
-	return read(path, data, '[', "array", records)
+// ReadArray reads a document whose top level is an array of records.
+func (d Doc) ReadArray(path string, data []byte) ([]Entry, error) {
+	return d.read(path, data, '[')
 }
 
-func read(path string, data []byte, open json.Delim, kind, records string) ([]Entry, error) {
+func (d Doc) read(path string, data []byte, open json.Delim) ([]Entry, error) {
 	keyed := open == '{'
 	dec := json.NewDecoder(bytes.NewReader(data))
 	tok, err := dec.Token()
 	if err != nil {
-		return nil, syntaxError(path, data, err, "")
+		return nil, d.syntaxError(path, data, err, "")
 	}
-	if d, ok := tok.(json.Delim); !ok || d != open {
-		return nil, fmt.Errorf("%s: line %d: expected a JSON %s of %s, found %v", path, LineAt(data, dec.InputOffset()), kind, records, tok)
+	if delim, ok := tok.(json.Delim); !ok || delim != open {
+		return nil, fmt.Errorf("%s: line %d: expected %s, found %v", path, LineAt(data, dec.InputOffset()), d.Want, tok)
 	}
-	lines := NewLines(data)
+	lines := lines{data: data}
 	var out []Entry
 	for dec.More() {
 		e := Entry{N: len(out) + 1, keyed: keyed}
@@ -98,38 +114,43 @@ func read(path string, data []byte, open json.Delim, kind, records string) ([]En
 		if keyed {
 			tok, err := dec.Token()
 			if err != nil {
-				return nil, syntaxError(path, data, err, fmt.Sprintf("record %d: ", e.N))
+				return nil, d.syntaxError(path, data, err, fmt.Sprintf("record %d", e.N))
 			}
 			e.Key, _ = tok.(string)
 		}
 		after := dec.InputOffset()
 		if err := dec.Decode(&e.Value); err != nil {
-			return nil, syntaxError(path, data, err, e.Record()+": ")
+			return nil, d.syntaxError(path, data, err, e.Record())
 		}
 		// The value starts after the colon (or the comma before an element)
 		// and any white space; the decoder's offset is before them.
 		rest := data[after:]
 		e.Start = after + int64(len(rest)-len(bytes.TrimLeft(rest, " \t\r\n:,")))
-		e.Line = lines.At(e.Start)
+		e.Line = lines.at(e.Start)
 		out = append(out, e)
 	}
 	if _, err := dec.Token(); err != nil {
-		return nil, syntaxError(path, data, err, "")
+		return nil, d.syntaxError(path, data, err, "")
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return nil, fmt.Errorf("%s: line %d: data after the top-level %s; the file must hold one JSON %s", path, LineAt(data, dec.InputOffset()), kind, kind)
+		return nil, fmt.Errorf("%s: line %d: %s", path, LineAt(data, dec.InputOffset()), d.After)
 	}
 	return out, nil
 }
 
-// syntaxError names the file and line of a decoding error; record says which
-// record was being read ("record 3: "), if any. A truncated file is told
-// apart from a malformed one because its fix differs: download it again.
-func syntaxError(path string, data []byte, err error, record string) error {
+// syntaxError names the file and line of a decoding error, and the record
+// being read (if any) when d.NameRecords. A truncated file is told apart
+// from a malformed one because its fix differs: d.Refetch.
+func (d Doc) syntaxError(path string, data []byte, err error, record string) error {
+	if record != "" && d.NameRecords {
+		record += ": "
+	} else {
+		record = ""
+	}
 	var syn *json.SyntaxError
 	switch {
 	case errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF):
-		return fmt.Errorf("%s: line %d: %sthe JSON ends before the document is complete (truncated file?); download it again", path, LineAt(data, int64(len(data))), record)
+		return fmt.Errorf("%s: line %d: %sthe JSON ends before the document is complete (truncated file?); %s", path, LineAt(data, int64(len(data))), record, d.Refetch)
 	case errors.As(err, &syn):
 		return fmt.Errorf("%s: line %d: %sinvalid JSON: %w", path, LineAt(data, syntaxOffset(data, syn)), record, err)
 	}
@@ -148,9 +169,10 @@ func FieldError(path string, data []byte, e Entry, err error) error {
 }
 
 // syntaxOffset is where in data a syntax error lies. A Decoder's offsets
-// leave out the white space and delimiters its Token calls skipped, so they
-// drift by a line per record; scanning the whole document afresh (only on
-// this error path) gives the offset from its start.
+// leave out the white space its Token calls skipped (before a comma, around
+// a colon), so they drift back a little with every record; scanning the
+// whole document afresh (only on this error path) gives the offset from its
+// start.
 func syntaxOffset(data []byte, syn *json.SyntaxError) int64 {
 	var whole *json.SyntaxError
 	if errors.As(json.Unmarshal(data, new(json.RawMessage)), &whole) {
