@@ -19,6 +19,14 @@ var (
 	plain = Doc{Want: "a JSON list of records", After: "data after the top-level list", Refetch: "fetch it again"}
 )
 
+// reader is d's ReadArray or ReadObject.
+func reader(d Doc, array bool) func(string, []byte) ([]Entry, error) {
+	if array {
+		return d.ReadArray
+	}
+	return d.ReadObject
+}
+
 func TestLineAt(t *testing.T) {
 	data := []byte("a\nbc\n\nd")
 	tests := []struct {
@@ -61,10 +69,7 @@ func TestRead(t *testing.T) {
 		{"empty array", " [ ] \n", true, nil},
 	}
 	for _, tt := range tests {
-		read := doc.ReadObject
-		if tt.array {
-			read = doc.ReadArray
-		}
+		read := reader(doc, tt.array)
 		got, err := read("f.json", []byte(tt.doc))
 		if err != nil {
 			t.Errorf("%s: %v", tt.name, err)
@@ -115,10 +120,7 @@ func TestBadJSON(t *testing.T) {
 		{"unclosed", plain, "[1,\n2", true, "f.json: line 2: the JSON ends before the document is complete"},
 	}
 	for _, tt := range tests {
-		read := tt.d.ReadObject
-		if tt.array {
-			read = tt.d.ReadArray
-		}
+		read := reader(tt.d, tt.array)
 		_, err := read("f.json", []byte(tt.doc))
 		if err == nil || !strings.HasPrefix(err.Error(), tt.want) {
 			t.Errorf("%s: %v\nwant %s", tt.name, err, tt.want)
@@ -161,10 +163,7 @@ func TestFieldError(t *testing.T) {
 		{"other error", object, false, json.Unmarshal([]byte("{"), &rec), `f.json: line 2: record "a": unexpected end of JSON input`},
 	}
 	for _, tt := range tests {
-		read := doc.ReadObject
-		if tt.array {
-			read = doc.ReadArray
-		}
+		read := reader(doc, tt.array)
 		entries, err := read("f.json", []byte(tt.doc))
 		if err != nil {
 			t.Fatalf("%s: %v", tt.name, err)
