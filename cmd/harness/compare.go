@@ -27,9 +27,10 @@ func publishedEntry(id string) (*leaderboard.Entry, error) {
 	return &e, nil
 }
 
-// printCompare prints the eval table with the published number and the
-// difference (measured − published) on each row.
-func printCompare(out io.Writer, header []string, rows [][]string, res *record.Eval, e *leaderboard.Entry) error {
+// withCompare adds the published number and the difference (measured −
+// published) to each row of the eval table (the last row is the average),
+// after saying what they are compared with.
+func withCompare(out io.Writer, header []string, rows [][]string, res *record.Eval, e *leaderboard.Entry) ([]string, [][]string, error) {
 	var refs []string
 	for _, s := range e.Sources {
 		refs = append(refs, s.Ref)
@@ -44,12 +45,14 @@ func printCompare(out io.Writer, header []string, rows [][]string, res *record.E
 	for _, r := range leaderboard.Compare(*e, res.Scores()) {
 		cmp[r.Benchmark] = r
 	}
-	// The last row of rows is the average.
 	names := make([]string, 0, len(rows))
 	for _, o := range res.Benchmarks {
 		names = append(names, o.Benchmark)
 	}
 	names = append(names, leaderboard.AverageName)
+	if len(names) != len(rows) {
+		return nil, nil, fmt.Errorf("compare: %d rows for %d benchmarks and the average", len(rows), len(names))
+	}
 	out2 := make([][]string, len(rows))
 	for i, row := range rows {
 		r, ok := cmp[names[i]]
@@ -63,14 +66,16 @@ func printCompare(out io.Writer, header []string, rows [][]string, res *record.E
 		}
 		out2[i] = append(append([]string(nil), row...), pub, delta)
 	}
-	if err := report.Table(out, append(append([]string(nil), header...), "published", "Δ"), out2); err != nil {
-		return err
-	}
+	return append(append([]string(nil), header...), "published", "Δ"), out2, nil
+}
+
+// printCompareNotes says, under the table, what the published source itself
+// gets wrong or leaves out.
+func printCompareNotes(out io.Writer, e *leaderboard.Entry) {
 	if e.ReportedAvgMismatch {
 		fmt.Fprintf(out, "note: the source prints an average of %.1f, which its own six numbers do not give\n", e.ReportedAvg)
 	}
 	for _, n := range e.Notes {
 		fmt.Fprintf(out, "note: %s\n", n)
 	}
-	return nil
 }

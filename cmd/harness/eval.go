@@ -507,12 +507,15 @@ func orNone(s string) string {
 }
 
 // printEval prints the six numbers and their average, beside a published
-// entry's when compare names one.
+// entry's when compare names one, then the paper's diagnostics per
+// benchmark (pooled over all responses on the average's row), as
+// `harness run`'s summary shows them.
 func printEval(cmd *cobra.Command, res *record.Eval, compare *leaderboard.Entry) error {
 	out := cmd.OutOrStdout()
 	synthetic := false
-	header := []string{"benchmark", "metric", "items", "failed", "unresolved", "truncated", "score"}
+	header := []string{"benchmark", "metric", "items", "failed", "unresolved", "score"}
 	var rows [][]string
+	var diags []*record.Diagnostics
 	for _, o := range res.Benchmarks {
 		synthetic = synthetic || o.Synthetic
 		score := "error"
@@ -523,11 +526,8 @@ func printEval(cmd *cobra.Command, res *record.Eval, compare *leaderboard.Entry)
 		if o.Partial {
 			items += " (partial)"
 		}
-		truncated := fmt.Sprint(o.Truncated)
-		if o.Truncated > 0 {
-			truncated += fmt.Sprintf(" (%.1f%%)", 100*o.TruncationRate)
-		}
-		rows = append(rows, []string{o.Benchmark, o.Primary, items, fmt.Sprint(len(o.Failed)), fmt.Sprint(o.Unresolved), truncated, score})
+		rows = append(rows, []string{o.Benchmark, o.Primary, items, fmt.Sprint(len(o.Failed)), fmt.Sprint(o.Unresolved), score})
+		diags = append(diags, o.Diagnostics)
 	}
 	avg := "incomplete"
 	if res.Average != nil {
@@ -538,14 +538,32 @@ func printEval(cmd *cobra.Command, res *record.Eval, compare *leaderboard.Entry)
 		// Not the leaderboard's average of six: say so.
 		label = fmt.Sprintf("average of %d", n)
 	}
-	rows = append(rows, []string{label, "", "", "", "", "", avg})
+	rows = append(rows, []string{label, "", "", "", "", avg})
 	if synthetic {
 		fmt.Fprintln(out, "SYNTHETIC data: not comparable with published numbers")
 	}
 	if compare != nil {
-		return printCompare(out, header, rows, res, compare)
+		var err error
+		if header, rows, err = withCompare(out, header, rows, res, compare); err != nil {
+			return err
+		}
 	}
-	return report.Table(out, header, rows)
+	header = append(header, report.DiagnosticsHeader()...)
+	for i := range rows {
+		d := record.PoolDiagnostics(diags...)
+		if i < len(diags) {
+			d = record.PoolDiagnostics(diags[i])
+		}
+		rows[i] = append(rows[i], report.DiagnosticsCells(d)...)
+	}
+	if err := report.Table(out, header, rows); err != nil {
+		return err
+	}
+	if compare != nil {
+		printCompareNotes(out, compare)
+	}
+	fmt.Fprintln(out, report.DiagnosticsLegend)
+	return nil
 }
 
 // heartbeat prints, every interval while some request has waited that

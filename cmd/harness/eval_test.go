@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"syscall"
@@ -108,6 +109,10 @@ func TestEvalAllBenchmarksThenFromCache(t *testing.T) {
 			t.Errorf("table lacks %q:\n%s", want, r.stdout)
 		}
 	}
+	// The paper's diagnostics, per benchmark and pooled on the average's
+	// row: the fixed answer is 57 characters, has an aha word ("again"),
+	// is in format and never cut.
+	checkDiagnostics(t, r.stdout, `57 +│ 100\.0 +│ 100\.0 +│ 0\.0 +│`)
 	// stderr is not a terminal: plain progress lines.
 	if !strings.Contains(r.stderr, "mathvista: started") || !strings.Contains(r.stderr, "answered") {
 		t.Errorf("no plain progress lines:\n%s", r.stderr)
@@ -145,15 +150,39 @@ func TestEvalAllBenchmarksThenFromCache(t *testing.T) {
 			t.Errorf("compare table lacks %q:\n%s", want, r.stdout)
 		}
 	}
-	// LogicVista: measured 20.0 on this fixed answer, published 38.5.
-	if !strings.Contains(r.stdout, "-18.5") {
-		t.Errorf("compare table lacks the LogicVista difference:\n%s", r.stdout)
+	// LogicVista: measured 20.0 on this fixed answer, published 38.5;
+	// the published number and the difference stand beside the score.
+	if !regexp.MustCompile(`(?m)^│ logicvista .*│ 20\.0 +│ 38\.5 +│ -18\.5 +│`).MatchString(r.stdout) {
+		t.Errorf("compare table lacks the LogicVista difference beside its score:\n%s", r.stdout)
 	}
+	checkDiagnostics(t, r.stdout, `[-+0-9.]+ +│ 57 +│ 100\.0 +│ 100\.0 +│ 0\.0 +│`)
 	if srv.Calls() != items || second.Usage.ModelRequests != 0 || second.Usage.ModelCacheHits != int64(items) {
 		t.Errorf("second run called the model: %d calls, usage %+v", srv.Calls()-items, second.Usage)
 	}
 	if *second.Average != *first.Average {
 		t.Errorf("average %v then %v", *first.Average, *second.Average)
+	}
+}
+
+// checkDiagnostics checks that the eval table has the diagnostics columns
+// and that every benchmark's row and the average's end with cells (a
+// regular expression matched at the end of each row).
+func checkDiagnostics(t *testing.T, stdout, cells string) {
+	t.Helper()
+	// The table writer spaces a header's hyphen: "AHA - WORD".
+	header := strings.ReplaceAll(stdout, " - ", "-")
+	for _, col := range []string{"RESP CHARS", "AHA-WORD", "IN FORMAT", "TRUNCATED"} {
+		if !strings.Contains(header, col) {
+			t.Errorf("table lacks the %s column:\n%s", col, stdout)
+		}
+	}
+	for _, row := range []string{"mathvista", "mathvision", "mathverse", "dynamath", "wemath", "logicvista", "average"} {
+		if !regexp.MustCompile(`(?m)^│ ` + row + ` .*│ ` + cells + `$`).MatchString(stdout) {
+			t.Errorf("the %s row lacks the diagnostics %s:\n%s", row, cells, stdout)
+		}
+	}
+	if !strings.Contains(stdout, "aha-word: % of responses with an aha word") {
+		t.Errorf("no legend under the table:\n%s", stdout)
 	}
 }
 

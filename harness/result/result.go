@@ -96,6 +96,34 @@ type Diagnostics struct {
 	Responses      int     `json:"responses"`
 }
 
+// PoolDiagnostics combines the diagnostics of several benchmarks into one,
+// each weighted by its responses, so a row over six benchmarks is the
+// measure over all its responses rather than a mean of six means; nil and
+// empty entries add nothing.
+func PoolDiagnostics(ds ...*Diagnostics) Diagnostics {
+	var p Diagnostics
+	for _, d := range ds {
+		if d == nil || d.Responses == 0 {
+			continue
+		}
+		n := float64(d.Responses)
+		p.MeanResponseChars += d.MeanResponseChars * n
+		p.AhaRate += d.AhaRate * n
+		p.FormatRate += d.FormatRate * n
+		p.TruncationRate += d.TruncationRate * n
+		p.Responses += d.Responses
+	}
+	if p.Responses == 0 {
+		return p
+	}
+	n := float64(p.Responses)
+	p.MeanResponseChars /= n
+	p.AhaRate /= n
+	p.FormatRate /= n
+	p.TruncationRate /= n
+	return p
+}
+
 // Plugin identifies the evaluator that scored a benchmark.
 type Plugin struct {
 	Name        string `json:"name"`

@@ -186,8 +186,7 @@ func (r *Runner) manifest(plan *Plan) Manifest {
 func Summarize(res *Result) Summary {
 	s := Summary{Benchmarks: BenchmarkNames(res)}
 	idx := map[string]int{}
-	type acc struct{ chars, aha, format, trunc, n float64 }
-	accs := map[int]*acc{}
+	diags := map[int][]*result.Diagnostics{}
 	for _, c := range res.Cells {
 		k := c.Recipe + "\x00" + c.Model
 		i, ok := idx[k]
@@ -195,7 +194,6 @@ func Summarize(res *Result) Summary {
 			i = len(s.Rows)
 			idx[k] = i
 			s.Rows = append(s.Rows, SummaryRow{Recipe: c.Recipe, Model: c.Model, Scores: map[string]float64{}})
-			accs[i] = &acc{}
 		}
 		row := &s.Rows[i]
 		if !c.Scored {
@@ -204,14 +202,7 @@ func Summarize(res *Result) Summary {
 		}
 		s.Synthetic = s.Synthetic || c.Synthetic
 		row.Scores[c.Benchmark] = c.Score
-		if d := c.Diagnostics; d != nil && d.Responses > 0 {
-			a, n := accs[i], float64(d.Responses)
-			a.chars += d.MeanResponseChars * n
-			a.aha += d.AhaRate * n
-			a.format += d.FormatRate * n
-			a.trunc += d.TruncationRate * n
-			a.n += n
-		}
+		diags[i] = append(diags[i], c.Diagnostics)
 	}
 	for i := range s.Rows {
 		row := &s.Rows[i]
@@ -223,10 +214,7 @@ func Summarize(res *Result) Summary {
 			avg := sum / float64(len(row.Scores))
 			row.Average = &avg
 		}
-		if a := accs[i]; a.n > 0 {
-			row.Diagnostics = result.Diagnostics{MeanResponseChars: a.chars / a.n, AhaRate: a.aha / a.n, FormatRate: a.format / a.n,
-				TruncationRate: a.trunc / a.n, Responses: int(a.n)}
-		}
+		row.Diagnostics = result.PoolDiagnostics(diags[i]...)
 	}
 	return s
 }
@@ -235,7 +223,8 @@ func Summarize(res *Result) Summary {
 // avg, then the diagnostics.
 func (s Summary) Table() ([]string, [][]string) {
 	header := append([]string{"recipe", "model"}, s.Benchmarks...)
-	header = append(header, "avg", "resp chars", "aha-word", "in format", "truncated")
+	header = append(header, "avg")
+	header = append(header, report.DiagnosticsHeader()...)
 	var rows [][]string
 	for _, r := range s.Rows {
 		row := []string{r.Recipe, r.Model}
@@ -250,8 +239,8 @@ func (s Summary) Table() ([]string, [][]string) {
 		if r.Average != nil {
 			avg = report.Pct(*r.Average)
 		}
-		d := r.Diagnostics
-		row = append(row, avg, fmt.Sprintf("%.0f", d.MeanResponseChars), report.Pct(100*d.AhaRate), report.Pct(100*d.FormatRate), report.Pct(100*d.TruncationRate))
+		row = append(row, avg)
+		row = append(row, report.DiagnosticsCells(r.Diagnostics)...)
 		rows = append(rows, row)
 	}
 	return header, rows
@@ -269,7 +258,7 @@ func (s Summary) Markdown(w io.Writer) error {
 		fmt.Fprintf(w, "| %s |\n", strings.Join(r, " | "))
 	}
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, "resp chars: mean response length in characters; aha-word: % of responses with an aha word (paper App. A.2); in format: % exactly <think>…</think><answer>…</answer>; truncated: % cut at max_tokens.")
+	fmt.Fprintln(w, report.DiagnosticsLegend)
 	return nil
 }
 
