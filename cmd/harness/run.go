@@ -80,7 +80,7 @@ predictions). Rows scored on the synthetic toy world are not published.`,
 			}
 			if n := res.Failed(); n > 0 {
 				for _, c := range res.Cells {
-					if c.Error != "" {
+					if !c.Succeeded() {
 						fmt.Fprintf(stderr, "harness: %s / %s / %s FAILED: %s\n", c.Recipe, c.Model, c.Benchmark, c.Error)
 						if c.Log != "" {
 							fmt.Fprintf(stderr, "harness:   log: %s\n", c.Log)

@@ -284,11 +284,18 @@ const (
 	StatusFailed = "FAILED" // see Error
 )
 
-// Failed counts the cells that ended in an error.
+// Succeeded says whether the cell has a score to show: scored without an
+// error, in this run or an earlier one.
+func (c *Cell) Succeeded() bool {
+	return c.Scored && c.Error == "" && c.Status != StatusFailed
+}
+
+// Failed counts the cells that did not succeed: those that ended in an
+// error, and any that were never scored.
 func (r *Run) Failed() int {
 	n := 0
-	for _, c := range r.Cells {
-		if c.Error != "" {
+	for i := range r.Cells {
+		if !r.Cells[i].Succeeded() {
 			n++
 		}
 	}

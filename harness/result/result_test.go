@@ -62,9 +62,21 @@ func TestAverageAndCounts(t *testing.T) {
 	if e.FailedItems() != 1 || e.FailedBenchmarks() != 1 || !cmp.Equal(e.Scores(), map[string]float64{"a": 3}) {
 		t.Errorf("counts %d %d %v", e.FailedItems(), e.FailedBenchmarks(), e.Scores())
 	}
-	r := result.Run{Cells: []result.Cell{{Outcome: result.Outcome{Error: "x"}}, {}}}
-	if r.Failed() != 1 {
-		t.Errorf("failed %d", r.Failed())
+	// A cell fails with an error, and also when it was never scored (a
+	// run that lost track of it must not exit 0).
+	r := result.Run{Cells: []result.Cell{
+		{Status: result.StatusFailed, Outcome: result.Outcome{Error: "x"}},
+		{Status: result.StatusDone, Outcome: result.Outcome{Scored: true}},
+		{Status: result.StatusCached, Outcome: result.Outcome{Scored: true}},
+		{},
+	}}
+	if r.Failed() != 2 {
+		t.Errorf("failed %d, want 2", r.Failed())
+	}
+	for i, want := range []bool{false, true, true, false} {
+		if got := r.Cells[i].Succeeded(); got != want {
+			t.Errorf("cell %d: succeeded %v, want %v", i, got, want)
+		}
 	}
 }
 

@@ -66,6 +66,13 @@ func (r *Runner) Run(ctx context.Context) (*Result, error) {
 
 	for _, c := range plan.Cells {
 		cell := c.cell
+		if cell.Status == "" {
+			// No path above left this cell without an outcome; if one
+			// ever does, the cell is a failure with a reason, not a
+			// blank that the exit status misses.
+			cell = result.Cell{Recipe: c.Recipe, Model: c.Model, Status: result.StatusFailed,
+				Outcome: result.Outcome{Benchmark: c.Benchmark, Profile: c.bench.Profile, Error: "not evaluated: the run ended without an outcome for this cell"}}
+		}
 		if c.Stage != nil && c.Stage.ckpt != nil {
 			cell.Checkpoint = c.Stage.ckpt.Hash
 		} else if c.Base != nil {
