@@ -1,8 +1,14 @@
-// Package progress draws one progress line per task on a terminal, or writes
-// plain log lines when the output is a file or pipe (CI logs, `2> log`): at
-// each 10% step at most once a second, and every 10 seconds when progress is
-// slow, so a long evaluation or download always says how far it is and how
-// long is left.
+// Package progress shows how far running tasks are. On a terminal a Board
+// redraws one line per running task (a bar, done/total, rate and ETA) below
+// the log lines printed through it, so tasks that run side by side (stages
+// and cells under `harness run --jobs`) each keep their own line. When the
+// output is a file or pipe (CI logs, `2> log`) it writes plain log lines
+// instead: a start line, one at each 10% step at most once a second, one
+// every 10 seconds when progress is slow, and a finish line, so a long
+// evaluation or download always says how far it is and how long is left.
+//
+// A Board starts no goroutine: it draws when a task reports, so nothing is
+// left running when the tasks end.
 package progress
 
 import (
@@ -12,26 +18,39 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"golang.org/x/term"
 )
 
-// Bar reports the progress of one task of known size.
+// Board draws the bars of the tasks running at once and the log lines
+// printed between them. Its methods may be called from any goroutine.
+type Board struct {
+	mu      sync.Mutex
+	w       io.Writer
+	tty     bool
+	now     func() time.Time
+	width   func() int
+	running []*Bar // in start order: on a terminal, their lines top to bottom
+	drawn   int    // lines of the running region on screen (terminal)
+	last    time.Time
+	partial []byte // a log line Write has not seen the end of
+}
+
+// Bar reports the progress of one task of known size (or unknown: total ≤ 0).
 type Bar struct {
-	mu       sync.Mutex
-	w        io.Writer
-	tty      bool
+	b        *Board
 	name     string
 	unit     string
 	total    int64
 	done     int64
+	note     string
 	start    time.Time
-	last     time.Time // last line drawn
-	lastPct  int       // last percentage logged (plain mode)
-	width    int       // length of the last line drawn (tty mode)
+	last     time.Time // last plain line
+	lastPct  int       // last percentage step logged (plain)
 	finished bool
-	now      func() time.Time
 }
 
-// Options tune a Bar.
+// Options tune a Board, and the Bar New makes.
 type Options struct {
 	// Unit names what is counted ("items", "B"); bytes are shown as
 	// "34.7 MB" (B, kB, MB or GB, whichever suits the total).
@@ -40,6 +59,9 @@ type Options struct {
 	TTY *bool
 	// Now replaces time.Now (tests).
 	Now func() time.Time
+	// Width is the terminal's width in columns; nil asks the terminal
+	// (80 when it cannot say).
+	Width func() int
 }
 
 // plainEvery is how often plain mode logs at most, besides every 10%.
@@ -52,146 +74,275 @@ const plainMinGap = time.Second
 // ttyEvery bounds redraws on a terminal.
 const ttyEvery = 100 * time.Millisecond
 
-// New starts a bar for total units of work named name, drawn on w.
-func New(w io.Writer, name string, total int64, opts Options) *Bar {
-	now := opts.Now
-	if now == nil {
-		now = time.Now
-	}
-	tty := IsTerminal(w)
+// barCells is the width of the bar itself, between its brackets.
+const barCells = 24
+
+// NewBoard returns a board drawing on w.
+func NewBoard(w io.Writer, opts Options) *Board {
+	d := &Board{w: w, tty: IsTerminal(w), now: opts.Now, width: opts.Width}
 	if opts.TTY != nil {
-		tty = *opts.TTY
+		d.tty = *opts.TTY
 	}
-	unit := opts.Unit
+	if d.now == nil {
+		d.now = time.Now
+	}
+	if d.width == nil {
+		d.width = func() int { return terminalWidth(w) }
+	}
+	return d
+}
+
+// New starts a bar for total units of work named name, alone on its own
+// board drawn on w (one task at a time: a download, one training run).
+func New(w io.Writer, name string, total int64, opts Options) *Bar {
+	return NewBoard(w, opts).Start(name, opts.Unit, total)
+}
+
+// IsTerminal says whether w is a terminal (not a file, pipe or /dev/null).
+func IsTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+func terminalWidth(w io.Writer) int {
+	if f, ok := w.(*os.File); ok {
+		if cols, _, err := term.GetSize(int(f.Fd())); err == nil && cols > 0 {
+			return cols
+		}
+	}
+	return 80
+}
+
+// Start begins a bar for total units (unit "" counts items) of the task name.
+func (d *Board) Start(name, unit string, total int64) *Bar {
 	if unit == "" {
 		unit = "items"
 	}
-	t := now()
-	b := &Bar{w: w, tty: tty, name: name, unit: unit, total: total, start: t, last: t, now: now, lastPct: -1}
-	if !tty && total > 0 {
-		fmt.Fprintf(w, "%s: started, %s\n", name, b.of(total, total))
-	} else if !tty {
-		fmt.Fprintf(w, "%s: started\n", name)
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	t := d.now()
+	bar := &Bar{b: d, name: name, unit: unit, total: total, start: t, last: t, lastPct: -1}
+	d.running = append(d.running, bar)
+	if d.tty {
+		d.redraw(t, nil)
+		return bar
 	}
-	return b
+	if total > 0 {
+		fmt.Fprintf(d.w, "%s: started, %s\n", name, bar.of(total, total))
+	} else {
+		fmt.Fprintf(d.w, "%s: started\n", name)
+	}
+	return bar
 }
 
-// IsTerminal says whether w is a character device (a terminal).
-func IsTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	fi, err := f.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+// Printf prints a log line above the running bars.
+func (d *Board) Printf(format string, args ...any) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.log(strings.TrimSuffix(fmt.Sprintf(format, args...), "\n"))
 }
 
-// Set records that done units are finished. Calls may come from any goroutine.
-func (b *Bar) Set(done int64) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if b.finished {
+// Write prints what a logger writes as log lines above the running bars
+// (an hclog.Logger's Output); a line without its end waits for it.
+func (d *Board) Write(p []byte) (int, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.partial = append(d.partial, p...)
+	for {
+		line, rest, ok := strings.Cut(string(d.partial), "\n")
+		if !ok {
+			break
+		}
+		d.partial = []byte(rest)
+		d.log(line)
+	}
+	return len(p), nil
+}
+
+// Close ends the bars still running with the note "stopped" (a task cut off
+// by Ctrl-C or a failure that skipped its Finish), so the terminal is left
+// on a fresh line with every task's last state in the log.
+func (d *Board) Close() {
+	d.mu.Lock()
+	running := append([]*Bar(nil), d.running...)
+	if len(d.partial) > 0 {
+		d.log(string(d.partial))
+		d.partial = nil
+	}
+	d.mu.Unlock()
+	for _, bar := range running {
+		bar.Finish("stopped")
+	}
+}
+
+// log prints one line: on a terminal in place of the running region, which
+// is drawn again below it. Called with d.mu held.
+func (d *Board) log(line string) {
+	if !d.tty {
+		fmt.Fprintln(d.w, line)
 		return
 	}
-	b.done = done
-	t := b.now()
-	if b.tty {
-		if t.Sub(b.last) >= ttyEvery || done >= b.total || b.width == 0 {
-			b.draw(t)
+	d.redraw(d.now(), []string{line})
+}
+
+// redraw clears the running region, prints lines above it for good, and
+// draws one line per running bar. The cursor is left at the end of the last
+// bar, not below it, so a lone bar is one line that \r redraws. Called with
+// d.mu held.
+func (d *Board) redraw(t time.Time, lines []string) {
+	var s strings.Builder
+	if d.drawn > 0 {
+		s.WriteString("\r")
+		if d.drawn > 1 {
+			fmt.Fprintf(&s, "\x1b[%dA", d.drawn-1)
+		}
+		s.WriteString("\x1b[J")
+	}
+	for _, l := range lines {
+		s.WriteString(l)
+		s.WriteString("\n")
+	}
+	// One column short of the width: a line that fills it wraps on some
+	// terminals, and the region would be taller than drawn says.
+	cols := max(20, d.width()-1)
+	pad := 0
+	for _, bar := range d.running {
+		pad = max(pad, len(bar.name))
+	}
+	for i, bar := range d.running {
+		if i > 0 {
+			s.WriteString("\n")
+		}
+		s.WriteString(clip(bar.line(t, pad), cols))
+	}
+	d.drawn = len(d.running)
+	d.last = t
+	io.WriteString(d.w, s.String())
+}
+
+// clip cuts s to at most cols runes.
+func clip(s string, cols int) string {
+	r := []rune(s)
+	if len(r) <= cols {
+		return s
+	}
+	return string(r[:cols-1]) + "…"
+}
+
+// Set records that done units are finished.
+func (bar *Bar) Set(done int64) {
+	d := bar.b
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if bar.finished {
+		return
+	}
+	bar.done = done
+	t := d.now()
+	if d.tty {
+		if t.Sub(d.last) >= ttyEvery || (bar.total > 0 && done >= bar.total) {
+			d.redraw(t, nil)
 		}
 		return
 	}
-	pct := b.percent() / 10 * 10
-	since := t.Sub(b.last)
-	if (pct > b.lastPct && since >= plainMinGap) || since >= plainEvery {
-		if pct > b.lastPct {
-			b.lastPct = pct
+	pct := bar.percent() / 10 * 10
+	since := t.Sub(bar.last)
+	if (pct > bar.lastPct && since >= plainMinGap) || since >= plainEvery {
+		if pct > bar.lastPct {
+			bar.lastPct = pct
 		}
-		b.last = t
-		fmt.Fprintf(b.w, "%s: %s\n", b.name, b.status(t))
+		bar.last = t
+		fmt.Fprintf(d.w, "%s: %s\n", bar.name, bar.status(t))
 	}
 }
 
 // Add records n more finished units.
-func (b *Bar) Add(n int64) {
-	b.mu.Lock()
-	d := b.done + n
-	b.mu.Unlock()
-	b.Set(d)
+func (bar *Bar) Add(n int64) {
+	bar.b.mu.Lock()
+	done := bar.done + n
+	bar.b.mu.Unlock()
+	bar.Set(done)
+}
+
+// Note sets what the bar's lines say after the numbers (a trainer's
+// latest loss); it shows at the next line drawn.
+func (bar *Bar) Note(note string) {
+	bar.b.mu.Lock()
+	defer bar.b.mu.Unlock()
+	bar.note = note
 }
 
 // Finish ends the bar with a closing line saying what happened (e.g. "done",
-// "3 failed"); later calls do nothing.
-func (b *Bar) Finish(note string) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if b.finished {
+// "3 failed", "FAILED: reason"); later calls do nothing.
+func (bar *Bar) Finish(note string) {
+	d := bar.b
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if bar.finished {
 		return
 	}
-	b.finished = true
-	t := b.now()
-	elapsed := t.Sub(b.start)
-	line := fmt.Sprintf("%s: %s in %s", b.name, b.of(b.done, b.done), formatDuration(elapsed))
-	if b.total > 0 {
-		line = fmt.Sprintf("%s: %s in %s", b.name, b.pair(b.done, b.total), formatDuration(elapsed))
+	bar.finished = true
+	t := d.now()
+	line := fmt.Sprintf("%s: %s in %s", bar.name, bar.of(bar.done, bar.done), formatDuration(t.Sub(bar.start)))
+	if bar.total > 0 {
+		line = fmt.Sprintf("%s: %s in %s", bar.name, bar.pair(bar.done, bar.total), formatDuration(t.Sub(bar.start)))
 	}
 	if note != "" {
 		line += ", " + note
 	}
-	if b.tty {
-		fmt.Fprintf(b.w, "\r%s%s\n", line, strings.Repeat(" ", max(0, b.width-len(line))))
-		return
+	for i, r := range d.running {
+		if r == bar {
+			d.running = append(d.running[:i], d.running[i+1:]...)
+			break
+		}
 	}
-	fmt.Fprintln(b.w, line)
+	d.log(line)
 }
 
-func (b *Bar) percent() int {
-	if b.total <= 0 {
+func (bar *Bar) percent() int {
+	if bar.total <= 0 {
 		return 0
 	}
-	return int(b.done * 100 / b.total)
+	return int(min(bar.done, bar.total) * 100 / bar.total)
 }
 
-func (b *Bar) draw(t time.Time) {
-	b.last = t
-	const cells = 24
+// line is the bar's line on a terminal, its name padded to pad.
+func (bar *Bar) line(t time.Time, pad int) string {
 	filled := 0
-	if b.total > 0 {
-		filled = int(min(b.done, b.total) * cells / b.total)
+	if bar.total > 0 {
+		filled = int(min(max(bar.done, 0), bar.total) * barCells / bar.total)
 	}
-	bar := strings.Repeat("=", filled) + strings.Repeat(" ", cells-filled)
-	if filled > 0 && filled < cells {
-		bar = bar[:filled-1] + ">" + bar[filled:]
+	cells := strings.Repeat("=", filled) + strings.Repeat(" ", barCells-filled)
+	if filled > 0 && filled < barCells {
+		cells = cells[:filled-1] + ">" + cells[filled:]
 	}
-	line := fmt.Sprintf("%-10s [%s] %s", b.name, bar, b.status(t))
-	fmt.Fprintf(b.w, "\r%s%s", line, strings.Repeat(" ", max(0, b.width-len(line))))
-	b.width = len(line)
+	return fmt.Sprintf("%-*s [%s] %s", max(10, pad), bar.name, cells, bar.status(t))
 }
 
-// status is "512/1000 (51%), 41.2 items/s, ETA 12s".
-func (b *Bar) status(t time.Time) string {
-	elapsed := t.Sub(b.start).Seconds()
-	s := b.of(b.done, b.done)
-	if b.total > 0 {
-		s = fmt.Sprintf("%s (%d%%)", b.pair(b.done, b.total), b.percent())
+// status is "512/1000 items (51%), 41.2 items/s, ETA 12s" and the note.
+func (bar *Bar) status(t time.Time) string {
+	s := bar.of(bar.done, bar.done)
+	if bar.total > 0 {
+		s = fmt.Sprintf("%s (%d%%)", bar.pair(bar.done, bar.total), bar.percent())
 	}
-	if elapsed <= 0 || b.done == 0 {
-		return s
+	if elapsed := t.Sub(bar.start).Seconds(); elapsed > 0 && bar.done > 0 {
+		rate := float64(bar.done) / elapsed
+		s += fmt.Sprintf(", %s/s", bar.rate(rate))
+		if bar.total > bar.done {
+			s += ", ETA " + formatDuration(time.Duration(float64(bar.total-bar.done)/rate*float64(time.Second)))
+		}
 	}
-	rate := float64(b.done) / elapsed
-	s += fmt.Sprintf(", %s/s", b.rate(rate))
-	if b.total > b.done && rate > 0 {
-		eta := time.Duration(float64(b.total-b.done) / rate * float64(time.Second))
-		s += ", ETA " + formatDuration(eta)
+	if bar.note != "" {
+		s += "; " + bar.note
 	}
 	return s
 }
 
 // of is n with its unit, "512 items" or "34.7 MB": bytes are scaled to
 // the unit that suits scale (B, kB, MB, GB; powers of 1000).
-func (b *Bar) of(n, scale int64) string {
-	if b.unit != "B" {
-		return fmt.Sprintf("%d %s", n, b.unit)
+func (bar *Bar) of(n, scale int64) string {
+	if bar.unit != "B" {
+		return fmt.Sprintf("%d %s", n, bar.unit)
 	}
 	div, name := byteUnit(scale)
 	if div == 1 {
@@ -201,9 +352,9 @@ func (b *Bar) of(n, scale int64) string {
 }
 
 // pair is "512/1000 items" or "12.0/34.7 MB" (one unit, the total's).
-func (b *Bar) pair(done, total int64) string {
-	if b.unit != "B" {
-		return fmt.Sprintf("%d/%d %s", done, total, b.unit)
+func (bar *Bar) pair(done, total int64) string {
+	if bar.unit != "B" {
+		return fmt.Sprintf("%d/%d %s", done, total, bar.unit)
 	}
 	div, name := byteUnit(total)
 	if div == 1 {
@@ -224,15 +375,15 @@ func byteUnit(n int64) (float64, string) {
 	return 1, "B"
 }
 
-func (b *Bar) rate(r float64) string {
-	if b.unit == "B" {
+func (bar *Bar) rate(r float64) string {
+	if bar.unit == "B" {
 		div, name := byteUnit(int64(r))
 		if div == 1 {
 			return fmt.Sprintf("%.0f B", r)
 		}
 		return fmt.Sprintf("%.1f %s", r/div, name)
 	}
-	return fmt.Sprintf("%.1f %s", r, b.unit)
+	return fmt.Sprintf("%.1f %s", r, bar.unit)
 }
 
 // formatDuration prints 4s, 2m05s, 1h02m.
