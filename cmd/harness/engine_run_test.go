@@ -59,8 +59,15 @@ func TestRunEngineStage(t *testing.T) {
 	if r.code != 0 {
 		t.Fatalf("exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
 	}
-	if !strings.Contains(r.stderr, "step 2/2") || !strings.Contains(r.stderr, "reward 0.5") || !strings.Contains(r.stdout, "grpo") {
+	if !strings.Contains(r.stderr, "2/2 steps") || !strings.Contains(r.stderr, "reward 0.5") || !strings.Contains(r.stdout, "grpo") {
 		t.Errorf("run output:\n%s\n%s", r.stdout, r.stderr)
+	}
+	// stderr is not a terminal: each stage and cell has plain start and
+	// closing progress lines.
+	for _, want := range []string{"grpo/grpo: started, 2 steps", "grpo / chance / logicvista: started,", ", answered"} {
+		if !strings.Contains(r.stderr, want) {
+			t.Errorf("no progress line %q:\n%s", want, r.stderr)
+		}
 	}
 	manifests, _ := filepath.Glob(filepath.Join(dir, ".harness", "checkpoints", "*", "checkpoint.json"))
 	if len(manifests) != 1 {

@@ -125,7 +125,12 @@ func runEval(cmd *cobra.Command, g *globals, f *evalFlags) error {
 		return err
 	}
 	ctx := cmd.Context()
-	stderr := cmd.ErrOrStderr()
+	// Every line for the person watching goes through the board, so it
+	// is printed above the progress bars, never inside them.
+	board := progress.NewBoard(cmd.ErrOrStderr(), progress.Options{})
+	defer board.Close()
+	g.logOut = board
+	stderr := io.Writer(board)
 
 	var store *cache.Store
 	if p.cache != "" {
@@ -181,7 +186,7 @@ func runEval(cmd *cobra.Command, g *globals, f *evalFlags) error {
 	r := &suite.Runner{Host: h, Catalog: cat, Model: client, System: m.SystemPrompt, Params: params,
 		JudgeConcurrency: f.judgeConcurrency, Out: p.out,
 		NewProgress: func(name string, total int) suite.Progress {
-			return progress.New(stderr, name, int64(total), progress.Options{})
+			return board.Start(name, "", int64(total))
 		},
 	}
 	if judge != nil {
@@ -216,6 +221,7 @@ func runEval(cmd *cobra.Command, g *globals, f *evalFlags) error {
 	if err != nil {
 		return err
 	}
+	board.Close() // the table goes below the bars
 	if err := printEval(cmd, res, p.compare); err != nil {
 		return err
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 
@@ -20,6 +21,9 @@ import (
 type globals struct {
 	configPath string
 	logLevel   string
+	// logOut is where logs go: stderr, or the progress board drawing on
+	// it (a log line must not land inside the bars).
+	logOut io.Writer
 }
 
 func newRootCmd() *cobra.Command {
@@ -66,7 +70,11 @@ func (g *globals) loadConfig() (*config.Config, error) {
 }
 
 func (g *globals) logger() hclog.Logger {
-	return hclog.New(&hclog.LoggerOptions{Name: "harness", Level: hclog.LevelFromString(g.logLevel), Output: os.Stderr})
+	out := g.logOut
+	if out == nil {
+		out = os.Stderr
+	}
+	return hclog.New(&hclog.LoggerOptions{Name: "harness", Level: hclog.LevelFromString(g.logLevel), Output: out})
 }
 
 // newHost returns a plugin host and the catalog of plugins for cfg (nil: built-ins only).

@@ -8,6 +8,7 @@ import (
 
 	"github.com/vlmlab/harness/harness/report"
 	"github.com/vlmlab/harness/harness/runner"
+	"github.com/vlmlab/harness/internal/progress"
 )
 
 func newRunCmd(g *globals) *cobra.Command {
@@ -47,14 +48,20 @@ predictions). Rows scored on the synthetic toy world are not published.`,
 			if err != nil {
 				return err
 			}
+			stderr := cmd.ErrOrStderr()
+			board := progress.NewBoard(stderr, progress.Options{})
+			defer board.Close()
+			g.logOut = board
 			h, cat, err := g.newHost(cfg)
 			if err != nil {
 				return err
 			}
 			defer h.Close()
-			stderr := cmd.ErrOrStderr()
 			r := &runner.Runner{Config: cfg, Host: h, Catalog: cat, Log: g.logger(), Jobs: jobs,
-				Status: func(format string, args ...any) { fmt.Fprintf(stderr, "harness: "+format+"\n", args...) }}
+				Status: func(format string, args ...any) { board.Printf("harness: "+format, args...) },
+				Progress: func(name, unit string, total int) runner.Progress {
+					return board.Start(name, unit, int64(total))
+				}}
 			if dryRun {
 				plan, _, err := r.Plan(cmd.Context())
 				if err != nil {
@@ -63,6 +70,8 @@ predictions). Rows scored on the synthetic toy world are not published.`,
 				return printPlan(cmd, plan)
 			}
 			res, runErr := r.Run(cmd.Context())
+			// No bar is drawn after the run: the summary goes below them.
+			board.Close()
 			if res == nil {
 				return runErr
 			}

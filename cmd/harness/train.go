@@ -2,8 +2,6 @@ package main
 
 import (
 	"fmt"
-	"os"
-	"sort"
 	"strconv"
 	"sync"
 
@@ -12,7 +10,6 @@ import (
 	"github.com/vlmlab/harness/harness/report"
 	"github.com/vlmlab/harness/harness/runner"
 	"github.com/vlmlab/harness/internal/progress"
-	"github.com/vlmlab/harness/plugins/sdk"
 )
 
 func newTrainCmd(g *globals) *cobra.Command {
@@ -31,38 +28,31 @@ stage's metrics are written as JSON lines beside its checkpoint folder
 			if err != nil {
 				return err
 			}
+			board := progress.NewBoard(cmd.ErrOrStderr(), progress.Options{})
+			defer board.Close()
+			g.logOut = board
 			h, cat, err := g.newHost(cfg)
 			if err != nil {
 				return err
 			}
 			defer h.Close()
 			var (
-				mu      sync.Mutex
-				bar     *progress.Bar
-				barName string
-				stages  []runner.StageResult
+				mu     sync.Mutex
+				stages []runner.StageResult
 			)
 			r := &runner.Runner{Config: cfg, Host: h, Catalog: cat, Log: g.logger(),
 				Status: func(format string, args ...any) {},
-				OnProgress: func(recipe, stage string, p sdk.Progress) {
-					mu.Lock()
-					defer mu.Unlock()
-					if name := recipe + "/" + stage; bar == nil || barName != name {
-						bar, barName = progress.New(os.Stderr, name, int64(p.Total), progress.Options{Unit: "steps"}), name
-					}
-					bar.Set(int64(p.Step))
+				Progress: func(name, unit string, total int) runner.Progress {
+					return board.Start(name, unit, int64(total))
 				},
 				OnStage: func(s runner.StageResult) {
 					mu.Lock()
 					defer mu.Unlock()
-					if bar != nil {
-						bar.Finish(metricNote(s.Last.Metrics))
-						bar = nil
-					}
 					stages = append(stages, s)
 				},
 			}
 			ck, err := r.TrainStage(cmd.Context(), args[0])
+			board.Close() // the table goes below the bars
 			if err != nil {
 				return err
 			}
@@ -85,21 +75,4 @@ stage's metrics are written as JSON lines beside its checkpoint folder
 			return nil
 		},
 	}
-}
-
-// metricNote formats a stage's last metrics for the progress line.
-func metricNote(m map[string]float64) string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	note := ""
-	for _, k := range keys {
-		if note != "" {
-			note += " "
-		}
-		note += fmt.Sprintf("%s=%.4g", k, m[k])
-	}
-	return note
 }

@@ -201,7 +201,22 @@ func (x *executor) stage(ctx context.Context, s *Stage) {
 	x.r.remember(filepath.Join("stages", slug(s.Recipe+"/"+s.Name)), s.Key, s.Inputs)
 }
 
-func (x *executor) train(ctx context.Context, s *Stage) (*sdk.Checkpoint, error) {
+func (x *executor) train(ctx context.Context, s *Stage) (_ *sdk.Checkpoint, err error) {
+	// The stage's bar starts at its first progress event (the trainer
+	// says the total there) and ends however the stage does.
+	var (
+		bar  Progress
+		last sdk.Progress
+	)
+	defer func() {
+		switch {
+		case bar == nil:
+		case err != nil:
+			bar.Finish("FAILED")
+		default:
+			bar.Finish(formatMetrics(last.Metrics))
+		}
+	}()
 	h, logPath, logger, closeHost := x.nodeHost("stage-" + slug(s.Recipe+"-"+s.Name) + "-" + s.Key[:8])
 	defer closeHost()
 	s.log = logPath
@@ -232,7 +247,6 @@ func (x *executor) train(ctx context.Context, s *Stage) (*sdk.Checkpoint, error)
 			curve.close()
 		}
 	}()
-	var last sdk.Progress
 	x.r.status("%s: stage %s (%s %s) training into %s", s.Recipe, s.Name, s.Inputs.Trainer, s.Inputs.Version, s.Dir)
 	started := time.Now()
 	out, err := p.Trainer().Train(ctx, sdk.TrainRequest{Stage: s.Name, Base: base, OutputDir: s.Dir, Data: s.files, Params: s.Inputs.Params, Seed: s.stage.Seed},
@@ -243,12 +257,11 @@ func (x *executor) train(ctx context.Context, s *Stage) (*sdk.Checkpoint, error)
 					return err
 				}
 				last = *ev.Progress
-				if x.r.OnProgress != nil {
-					x.r.OnProgress(s.Recipe, s.Name, *ev.Progress)
+				if bar == nil {
+					bar = x.r.progress(s.Recipe+"/"+s.Name, "steps", ev.Progress.Total)
 				}
-				if ev.Progress.Step == ev.Progress.Total || ev.Progress.Step%10 == 0 {
-					x.r.status("stage %s/%s: step %d/%d%s%s", s.Recipe, s.Name, ev.Progress.Step, ev.Progress.Total, formatMetrics(ev.Progress.Metrics), eta(started, ev.Progress.Step, ev.Progress.Total))
-				}
+				bar.Note(formatMetrics(ev.Progress.Metrics))
+				bar.Set(int64(ev.Progress.Step))
 			case ev.Log != nil:
 				logger.Log(hclog.LevelFromString(ev.Log.Level), ev.Log.Message)
 				if x.r.Log != nil {
@@ -275,14 +288,6 @@ func (x *executor) train(ctx context.Context, s *Stage) (*sdk.Checkpoint, error)
 		x.r.OnStage(StageResult{Recipe: s.Recipe, Stage: s.Name, Trainer: s.Trainer, Checkpoint: out, Last: last, Seconds: time.Since(started).Seconds()})
 	}
 	return out, nil
-}
-
-func eta(start time.Time, step, total int) string {
-	if step <= 0 || total <= 0 || step >= total {
-		return ""
-	}
-	left := time.Duration(float64(time.Since(start)) * float64(total-step) / float64(step))
-	return fmt.Sprintf(", about %s left", left.Round(time.Second))
 }
 
 // group is the cells of one model at one checkpoint: they share a model
@@ -464,6 +469,9 @@ func (x *executor) evaluate(ctx context.Context, c *CellNode, gen evaluate.Gener
 		Load: sdk.LoadRequest{Path: c.dataPath, Profile: b.Profile, AllowPartial: b.AllowPartial || c.partial,
 			SystemPrompt: m.SystemPrompt, Judge: judgeName, Options: b.Options},
 		Model: gen, Params: m.Generation.Params(), Judge: j, Out: c.Dir,
+		NewProgress: func(phase string, total int) evaluate.Progress {
+			return x.r.progress(c.Recipe+" / "+c.Model+" / "+phase, "items", total)
+		},
 	}
 	f, err := s.Run(ctx)
 	c.cell = result.Cell{Recipe: c.Recipe, Model: c.Model, Status: result.StatusDone, Outcome: f.Outcome}

@@ -18,7 +18,6 @@ import (
 	"github.com/vlmlab/harness/harness/openai"
 	"github.com/vlmlab/harness/harness/result"
 	"github.com/vlmlab/harness/plugins/host"
-	"github.com/vlmlab/harness/plugins/sdk"
 )
 
 // Runner runs one config.
@@ -31,10 +30,34 @@ type Runner struct {
 	Status func(format string, args ...any)
 	// Jobs bounds the stages and evaluations running at once (default 1).
 	Jobs int
-	// OnProgress, when set, receives every training progress event.
-	OnProgress func(recipe, stage string, p sdk.Progress)
+	// Progress, when set, starts the progress display of a training stage
+	// (in steps) or of one phase of a cell (items answered, then each judge
+	// round); the runner ends every one it starts, failed or not.
+	Progress func(name, unit string, total int) Progress
 	// OnStage, when set, receives each training stage as it ends.
 	OnStage func(StageResult)
+}
+
+// Progress is one progress display: Set as work finishes, Note for what
+// the line says besides the numbers (a trainer's latest metrics), Finish
+// once at the end.
+type Progress interface {
+	Set(done int64)
+	Note(note string)
+	Finish(note string)
+}
+
+type nopProgress struct{}
+
+func (nopProgress) Set(int64)     {}
+func (nopProgress) Note(string)   {}
+func (nopProgress) Finish(string) {}
+
+func (r *Runner) progress(name, unit string, total int) Progress {
+	if r.Progress == nil {
+		return nopProgress{}
+	}
+	return r.Progress(name, unit, total)
 }
 
 // Result is a finished run: run.json (see package result).

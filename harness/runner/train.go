@@ -42,7 +42,7 @@ func fileSHA256(path string) (string, error) {
 	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
-// formatMetrics renders trainer metrics for a person: ": loss 0.412,
+// formatMetrics renders trainer metrics for a person: "loss 0.412,
 // online_accuracy 0.5" in name order ("" for none), not a Go map.
 func formatMetrics(m map[string]float64) string {
 	if len(m) == 0 {
@@ -57,7 +57,7 @@ func formatMetrics(m map[string]float64) string {
 	for i, k := range names {
 		parts[i] = k + " " + strconv.FormatFloat(m[k], 'g', 4, 64)
 	}
-	return ": " + strings.Join(parts, ", ")
+	return strings.Join(parts, ", ")
 }
 
 // metricsLog writes a stage's progress events as JSON lines beside its
