@@ -121,7 +121,12 @@ func (s *Session) Run(ctx context.Context) (*Finished, error) {
 			}
 		}
 		note := "answered"
-		if len(o.Failed) > 0 {
+		switch {
+		case err != nil:
+			note = "FAILED"
+		case ctx.Err() != nil:
+			note = "stopped"
+		case len(o.Failed) > 0:
 			note = fmt.Sprintf("%d failed", len(o.Failed))
 		}
 		bar.Finish(note)
