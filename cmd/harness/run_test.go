@@ -231,9 +231,10 @@ matrix: {recipes: [maj, eng], models: [chance], benchmarks: [mathvista]}
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	// Kill once maj is evaluated and eng is training.
+	// Kill once maj is evaluated (its score line, not its progress
+	// bar's, which starts with the same name) and eng is training.
 	deadline := time.Now().Add(60 * time.Second)
-	for !strings.Contains(errb.String(), "maj / chance / mathvista: ") || !strings.Contains(errb.String(), "eng: stage eng") {
+	for !strings.Contains(errb.String(), "harness: maj / chance / mathvista: Overall") || !strings.Contains(errb.String(), "eng: stage eng") {
 		if time.Now().After(deadline) {
 			cmd.Process.Kill()
 			t.Fatalf("run did not get there:\n%s", errb.String())
