@@ -29,19 +29,9 @@ func Benchmarks() []Benchmark {
 
 // BenchmarkByName finds a benchmark by its Name (exact, lower case).
 func BenchmarkByName(name string) (Benchmark, bool) {
-	for _, b := range Benchmarks() {
-		if b.Name == name {
-			return b, true
-		}
+	b, ok := registry.Lookup(name)
+	if !ok {
+		return Benchmark{}, false
 	}
-	return Benchmark{}, false
-}
-
-func benchmarkNames() []string {
-	bs := Benchmarks()
-	names := make([]string, len(bs))
-	for i, b := range bs {
-		names[i] = b.Name
-	}
-	return names
+	return Benchmark{Name: b.Name, Title: b.Title}, true
 }

@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/vlmlab/harness/benchmarks/registry"
 )
 
 // AvgTolerance is how far the mean of the six published scores may be from
@@ -35,7 +37,7 @@ var required = []struct{ key, hint string }{
 	{"method", "write one line on how the model was trained (its recipe)"},
 	{"profile", "write leaderboard (VLMEvalKit scoring) or official"},
 	{"sources", "add a list of {ref, url, date} saying where the numbers were published"},
-	{"scores", "add the six scores: " + strings.Join(benchmarkNames(), ", ")},
+	{"scores", "add the six scores: " + strings.Join(registry.Names(), ", ")},
 	{"reported_avg", "add the average exactly as the source prints it"},
 }
 
@@ -181,7 +183,7 @@ func (v *validator) benchmarkMap(field string, m map[string]float64, check func(
 	if !v.has(field) {
 		return false
 	}
-	names := benchmarkNames()
+	names := registry.Names()
 	ok := true
 	suggested := map[string]bool{}
 	for _, key := range v.keys(field) {
