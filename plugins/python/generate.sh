@@ -14,9 +14,14 @@ out=$(realpath -m "${1:-$(dirname "$0")/harness_plugin/_pb}")
 cd "$(dirname "$0")"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-protoc -I ../proto -I proto --python_out="$tmp" \
+# go-plugin's grpc_stdio.proto imports google/protobuf/empty.proto, which
+# Debian ships in libprotobuf-dev, not in protobuf-compiler.
+if ! protoc -I ../proto -I proto --python_out="$tmp" \
   $(cd ../proto && ls harness/v1/*.proto) \
-  grpc/health/v1/health.proto plugin/grpc_controller.proto plugin/grpc_stdio.proto
+  grpc/health/v1/health.proto plugin/grpc_controller.proto plugin/grpc_stdio.proto; then
+  echo "generate.sh: protoc failed; if google/protobuf/empty.proto was not found, install libprotobuf-dev" >&2
+  exit 1
+fi
 # protoc writes absolute imports ("from harness.v1 import ..."); root them in
 # this package so they cannot collide with another top-level "harness".
 find "$tmp" -name '*_pb2.py' -exec sed -i -E \
