@@ -114,9 +114,12 @@ func TestConfigCheck(t *testing.T) {
 	}
 }
 
-func TestRunDefault(t *testing.T) {
+// TestRunChanceBaseline runs examples/chance-baseline.yaml end to end: the
+// six evaluator plugins on the synthetic suites with the chance model.
+func TestRunChanceBaseline(t *testing.T) {
 	dir := t.TempDir()
-	r := harness(t, dir, "run")
+	cfg := filepath.Join(testenv.RepoRoot(), "examples", "chance-baseline.yaml")
+	r := harness(t, dir, "-c", cfg, "run")
 	if r.code != 0 {
 		t.Fatalf("exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
 	}
@@ -154,7 +157,7 @@ func TestRunDefault(t *testing.T) {
 		}
 	}
 	// The second run reuses the synthetic data.
-	r = harness(t, dir, "run")
+	r = harness(t, dir, "-c", cfg, "run")
 	if r.code != 0 || !strings.Contains(r.stderr, "synthetic data: reusing") {
 		t.Errorf("second run: exit %d\n%s", r.code, r.stderr)
 	}

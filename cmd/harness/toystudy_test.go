@@ -29,30 +29,7 @@ func TestToyStudyConfig(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	recipes := map[string]config.Recipe{}
-	for _, rc := range cfg.Recipes {
-		recipes[rc.Name] = rc
-		for _, st := range rc.Stages {
-			raw, err := json.Marshal(st.Params)
-			if err != nil {
-				t.Fatal(err)
-			}
-			switch st.Trainer {
-			case "sft":
-				_, err = sft.ParseParams(raw)
-			case "grpo":
-				_, err = grpo.ParseParams(raw)
-			default:
-				t.Errorf("recipe %s: unexpected trainer %q", rc.Name, st.Trainer)
-			}
-			if err != nil {
-				t.Errorf("recipe %s stage %s: %v", rc.Name, st.Name, err)
-			}
-			if st.Seed != 1 {
-				t.Errorf("recipe %s stage %s: seed %d, want 1 (SEED unset)", rc.Name, st.Name, st.Seed)
-			}
-		}
-	}
+	recipes := checkStageParams(t, cfg, 1)
 	want := map[string]string{"base": "", "sft-direct": "base", "sft-pseudo": "base", "grpo": "base", "sft-pseudo+grpo": "sft-pseudo"}
 	for name, from := range want {
 		rc, ok := recipes[name]
@@ -84,4 +61,36 @@ func TestToyStudyConfig(t *testing.T) {
 	if got := cfg.Recipes[len(cfg.Recipes)-1].Stages[0].Seed; got != 7 {
 		t.Errorf("SEED=7: GRPO stage seed %d", got)
 	}
+}
+
+// checkStageParams validates every stage's params with its trainer's own
+// parser (config check does not launch trainers) and checks each stage's
+// seed; it returns the recipes by name.
+func checkStageParams(t *testing.T, cfg *config.Config, seed int64) map[string]config.Recipe {
+	t.Helper()
+	recipes := map[string]config.Recipe{}
+	for _, rc := range cfg.Recipes {
+		recipes[rc.Name] = rc
+		for _, st := range rc.Stages {
+			raw, err := json.Marshal(st.Params)
+			if err != nil {
+				t.Fatal(err)
+			}
+			switch st.Trainer {
+			case "sft":
+				_, err = sft.ParseParams(raw)
+			case "grpo":
+				_, err = grpo.ParseParams(raw)
+			default:
+				t.Errorf("recipe %s: unexpected trainer %q", rc.Name, st.Trainer)
+			}
+			if err != nil {
+				t.Errorf("recipe %s stage %s: %v", rc.Name, st.Name, err)
+			}
+			if st.Seed != seed {
+				t.Errorf("recipe %s stage %s: seed %d, want %d", rc.Name, st.Name, st.Seed, seed)
+			}
+		}
+	}
+	return recipes
 }
