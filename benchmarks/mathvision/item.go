@@ -18,14 +18,15 @@ const (
 	hintFree   = "Hint: Please answer the question and provide the final answer at the end."
 )
 
-// buildQuery makes the prompt text of an official record:
+// Query makes the prompt text of an official record (the toy world poses
+// its training items in MathVision's style with it):
 //
 //	Hint: …
 //	Question: <question>
 //	Choices:
 //	(A) <option>
 //	…
-func buildQuery(question string, options []string) string {
+func Query(question string, options []string) string {
 	var b strings.Builder
 	if len(options) > 0 {
 		b.WriteString(hintChoice)

@@ -143,7 +143,7 @@ func parseLine(path string, line int, text []byte, last bool) (Problem, error) {
 	if err := p.checkAnswer(); err != nil {
 		return p, fmt.Errorf("%s: line %d: %w", path, line, err)
 	}
-	p.Query = buildQuery(p.Question, p.Options)
+	p.Query = Query(p.Question, p.Options)
 	return p, nil
 }
 

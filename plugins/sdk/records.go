@@ -29,6 +29,9 @@ type SFTRecord struct {
 	VerifierType string `json:"verifier_type"`
 	Scene        string `json:"scene"`    // toy world scene kind
 	Template     string `json:"template"` // toy world question template
+	// PosedAs names the benchmark whose prompt layout Question follows;
+	// empty for the toy world's own layout.
+	PosedAs string `json:"posed_as,omitempty"`
 }
 
 // RLRecord is one GRPO prompt: the question, its ground truth, and the
@@ -41,6 +44,7 @@ type RLRecord struct {
 	VerifierType string          `json:"verifier_type"`
 	Scene        string          `json:"scene"`
 	Template     string          `json:"template"`
+	PosedAs      string          `json:"posed_as,omitempty"`
 }
 
 // PretrainRecord is one answer-only example for pre-training a base model:
@@ -53,6 +57,7 @@ type PretrainRecord struct {
 	VerifierType string `json:"verifier_type"`
 	Scene        string `json:"scene"`
 	Template     string `json:"template"`
+	PosedAs      string `json:"posed_as,omitempty"`
 }
 
 // ReadJSONL reads a JSON Lines file of records (SFTRecord, RLRecord,

@@ -21,8 +21,9 @@ var benchmarkPhrases = []string{
 	"Answer with the option's letter from the given choices directly. Solve the problem and output the answer in the format of The answer is: multiple choice free form",
 }
 
-// ToyCorpus samples n toy-world items in memory (questions, both trace
-// styles at both lengths, answers) plus the benchmarks' instruction phrases:
+// ToyCorpus samples n toy-world items in memory (questions, also posed as
+// each benchmark poses them, both trace styles at both lengths, answers)
+// plus the benchmarks' instruction phrases:
 // the text a tinyvlm vocabulary is built from.
 func ToyCorpus(n int, seed uint64) ([]string, error) {
 	rng := rand.New(rand.NewPCG(seed, 0x636f72707573))
@@ -34,6 +35,17 @@ func ToyCorpus(n int, seed uint64) ([]string, error) {
 			return nil, fmt.Errorf("toy corpus: %w", err)
 		}
 		corpus = append(corpus, it.Posed.Question, it.Posed.Answer)
+		// The same item as each benchmark poses it: their fixed instruction
+		// lines recur, so they become phrase entries (see Tokenizer).
+		for _, b := range toyworld.PromptStyles() {
+			p, ok, err := toyworld.PoseAs(rng, it.Question, b)
+			if err != nil {
+				return nil, fmt.Errorf("toy corpus: %w", err)
+			}
+			if ok {
+				corpus = append(corpus, p.Question)
+			}
+		}
 		for _, style := range toyworld.Styles() {
 			for _, l := range toyworld.TraceLengths() {
 				tr, err := toyworld.TraceWithLength(rng, it.Question, it.Posed, style, l)

@@ -45,7 +45,11 @@ var tags = []string{ThinkOpen, ThinkClose, AnswerOpen, AnswerClose}
 // Tokenizer maps text to token ids and back. A vocabulary entry is a whole
 // word or word piece, optionally with one leading space (" answer"), a single
 // character (" x", "x"), a digit (digits are always single tokens, so numbers
-// are spelled digit by digit), or a special token. Encoding is greedy longest
+// are spelled digit by digit), a special token, or a phrase: a whole line
+// that recurs in the corpus (a benchmark's fixed instruction such as
+// DynaMath's JSON-format paragraph, which spelled word by word would not fit
+// the context, and which carries no more information as one token than as
+// eighty). Encoding is greedy longest
 // match over the entries, so any text made of known characters round-trips
 // exactly; a character outside the vocabulary becomes <unk>.
 //
@@ -55,11 +59,22 @@ var tags = []string{ThinkOpen, ThinkClose, AnswerOpen, AnswerClose}
 // the prompt still conditions the model. An unregistered system prompt is
 // encoded as ordinary text.
 type Tokenizer struct {
-	vocab   []string
-	ids     map[string]int
-	maxLen  int // longest entry in bytes
+	vocab  []string
+	ids    map[string]int
+	maxLen int // longest entry in bytes, phrases left out
+	// phrases are the entries with white space after their first byte, by
+	// first byte, longest first: matched with a prefix test rather than by
+	// trying every length up to theirs.
+	phrases map[byte][]string
 	systems []string
 }
+
+// Phrase entries: a corpus line becomes one when it is at least
+// phraseMinBytes long and occurs at least phraseMinCount times.
+const (
+	phraseMinBytes = 20
+	phraseMinCount = 50
+)
 
 // tokenizerFile is tokenizer.json.
 type tokenizerFile struct {
@@ -104,8 +119,14 @@ func BuildTokenizer(corpus []string, minCount int, systemPrompts []string) (*Tok
 	add("\t")
 	add("\r")
 	words := map[string]int{}
+	lines := map[string]int{}
 	chars := map[rune]bool{}
 	for _, text := range corpus {
+		for _, line := range strings.Split(text, "\n") {
+			if len(line) >= phraseMinBytes && !hasTag(line) {
+				lines[line]++
+			}
+		}
 		for _, t := range tags {
 			text = strings.ReplaceAll(text, t, " ")
 		}
@@ -136,6 +157,16 @@ func BuildTokenizer(corpus []string, minCount int, systemPrompts []string) (*Tok
 	sort.Strings(ws)
 	for _, w := range ws {
 		add(w)
+	}
+	var ps []string
+	for l, n := range lines {
+		if n >= max(minCount, phraseMinCount) && isPhrase(l) {
+			ps = append(ps, l)
+		}
+	}
+	sort.Strings(ps)
+	for _, p := range ps {
+		add(p)
 	}
 	return newTokenizer(vocab, systemPrompts)
 }
@@ -183,7 +214,17 @@ func newTokenizer(vocab []string, systems []string) (*Tokenizer, error) {
 			return nil, fmt.Errorf("tokenizer: entry %q: numbers are spelled digit by digit", v)
 		}
 		t.ids[v] = i
+		if isPhrase(v) {
+			if t.phrases == nil {
+				t.phrases = map[byte][]string{}
+			}
+			t.phrases[v[0]] = append(t.phrases[v[0]], v)
+			continue
+		}
 		t.maxLen = max(t.maxLen, len(v))
+	}
+	for _, ps := range t.phrases {
+		sort.Slice(ps, func(i, j int) bool { return len(ps[i]) > len(ps[j]) })
 	}
 	for i := range NumSystemTokens {
 		if _, ok := t.ids[systemToken(i)]; !ok {
@@ -263,8 +304,21 @@ func (t *Tokenizer) Encode(text string) []int {
 	return out
 }
 
+// isPhrase reports whether a vocabulary entry is a phrase: white space
+// after its first byte (a word has at most one leading space).
+func isPhrase(v string) bool {
+	return len(v) > 1 && strings.ContainsAny(v[1:], " \t\n")
+}
+
 // match finds the longest entry that prefixes s; digits never merge.
 func (t *Tokenizer) match(s string) (id, n int) {
+	if len(s) > 0 {
+		for _, p := range t.phrases[s[0]] {
+			if len(p) > t.maxLen && strings.HasPrefix(s, p) {
+				return t.ids[p], len(p)
+			}
+		}
+	}
 	for l := min(t.maxLen, len(s)); l > 0; l-- {
 		p := s[:l]
 		if !utf8.ValidString(p) {
@@ -277,6 +331,17 @@ func (t *Tokenizer) match(s string) (id, n int) {
 		return v, l
 	}
 	return 0, 0
+}
+
+// hasTag reports whether s holds a reasoning tag, which must stay a token
+// of its own.
+func hasTag(s string) bool {
+	for _, t := range tags {
+		if strings.Contains(s, t) {
+			return true
+		}
+	}
+	return false
 }
 
 func isTag(s string) bool {

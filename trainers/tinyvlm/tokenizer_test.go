@@ -1,6 +1,7 @@
 package tinyvlm
 
 import (
+	"github.com/vlmlab/harness/benchmarks/dynamath"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -108,5 +109,72 @@ func TestPromptTooLong(t *testing.T) {
 	}
 	if m.Tokenizer.Token(ids[0]) != "<system0>" || ids[1] != UserID || ids[len(ids)-1] != AssistantID {
 		t.Errorf("prompt layout %v", ids)
+	}
+}
+
+// A line that recurs in the corpus becomes one phrase entry; a rarer one is
+// spelled in words; text around and inside phrases still round-trips.
+func TestTokenizerPhrases(t *testing.T) {
+	frequent := "Please answer the question, e.g., 1, 2, 3, at the end."
+	rare := "Answer the question using a single word or phrase please."
+	var corpus []string
+	for i := range 60 {
+		corpus = append(corpus, "How many squares?\n"+frequent)
+		if i < 10 {
+			corpus = append(corpus, rare)
+		}
+	}
+	tok, err := BuildTokenizer(corpus, 1, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ids := tok.Encode(frequent); len(ids) != 1 {
+		t.Errorf("the frequent line is %d tokens, want 1 (a phrase)", len(ids))
+	}
+	if ids := tok.Encode(rare); len(ids) < 5 {
+		t.Errorf("the rare line is %d tokens, want it spelled in words", len(ids))
+	}
+	for _, s := range []string{
+		"Hint: " + frequent + "\nQuestion: what?",
+		frequent[:30] + " cut short",
+		frequent + frequent,
+		"<answer>3</answer>" + frequent,
+	} {
+		if got := tok.Decode(tok.Encode(s)); got != s {
+			t.Errorf("round trip of %q gave %q", s, got)
+		}
+	}
+	// Saved and loaded, the phrase is still one token.
+	path := filepath.Join(t.TempDir(), "tokenizer.json")
+	if err := tok.Save(path); err != nil {
+		t.Fatal(err)
+	}
+	back, err := LoadTokenizer(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := back.Encode("x\n" + frequent); !slices.Equal(got, tok.Encode("x\n"+frequent)) || len(got) != 3 {
+		t.Errorf("after load: %v", got)
+	}
+}
+
+// The toy corpus makes each benchmark's fixed instructions phrases, so a
+// DynaMath prompt (a ~90-word JSON-format paragraph after the question) fits
+// the default context with room for the answer.
+func TestToyCorpusFitsBenchmarkPrompts(t *testing.T) {
+	corpus, err := ToyCorpus(3000, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, err := BuildTokenizer(corpus, 2, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := "How many squares are there? Choices: (A) 3 (B) 4 (C) 5 (D) 6"
+	for _, typ := range []string{dynamath.TypeChoice, dynamath.TypeFloat, dynamath.TypeText} {
+		p := dynamath.Prompt(q, typ)
+		if n, words := len(tok.Encode(p)), len(tok.Encode(q)); n > words+40 {
+			t.Errorf("DynaMath %s prompt: %d tokens for a %d-token question; its instructions should be a few phrases", typ, n, words)
+		}
 	}
 }

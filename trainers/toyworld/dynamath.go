@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"image"
+	"math/rand/v2"
 	"strconv"
 
 	"github.com/vlmlab/harness/benchmarks/registry"
@@ -122,27 +123,31 @@ func (g *generator) dynaMathInstance(s, k int) (dynaMathRecord, *image.Paletted,
 		return dynaMathRecord{}, nil, err
 	}
 	rec := dynaMathRecord{AnswerType: spec.answerType, Subject: m.dynaSubject, Level: m.dynaLevel}
-	switch spec.answerType {
+	if rec.Question, rec.Answer, err = dynaMathQuestion(rng, q, spec.answerType); err != nil {
+		return dynaMathRecord{}, nil, err
+	}
+	return rec, scene.Image, nil
+}
+
+// dynaMathQuestion writes q as a DynaMath question of an answer type, with
+// its answer in the form DynaMath scores.
+func dynaMathQuestion(rng *rand.Rand, q Question, answerType string) (question, answer string, err error) {
+	switch answerType {
 	case "float":
 		// DynaMath scores floats within 0.001, so write the exact value to
 		// three decimals rather than the rounded or LaTeX form.
-		rec.Question = q.Text + " Answer the question with a floating-point number."
-		rec.Answer = formatNumber(q.Value, 3)
+		return q.Text + " Answer the question with a floating-point number.", formatNumber(q.Value, 3), nil
 	case "multiple choice":
 		if q.Letters {
-			rec.Question, rec.Answer = q.Text, q.Answer
-			break
+			return q.Text, q.Answer, nil
 		}
 		opts, correct, err := Choices(rng, q, 4)
 		if err != nil {
-			return dynaMathRecord{}, nil, err
+			return "", "", err
 		}
-		rec.Question = q.Text + " Choices: " + LetterList(opts, "(%s) %s", " ")
-		rec.Answer = optionLetters[correct]
+		return q.Text + " Choices: " + LetterList(opts, "(%s) %s", " "), optionLetters[correct], nil
 	case "text":
-		rec.Question, rec.Answer = q.Text, q.Answer
-	default:
-		return dynaMathRecord{}, nil, fmt.Errorf("unknown DynaMath answer type %q", spec.answerType)
+		return q.Text, q.Answer, nil
 	}
-	return rec, scene.Image, nil
+	return "", "", fmt.Errorf("unknown DynaMath answer type %q", answerType)
 }

@@ -49,6 +49,28 @@ var mathVistaForms = []string{"choice", "integer", "choice", "integer", "choice"
 
 var mathVistaKinds = []Kind{KindShapes, KindLocate, KindBars, KindTriangle, KindRightTriangle, KindRectangle}
 
+// mathVistaQuery is the query.json prompt of q in an answer form (choice,
+// integer or float); opts are the options of a choice question.
+func mathVistaQuery(form string, q Question, opts []string) string {
+	var query string
+	switch form {
+	case "choice":
+		return mathVistaHintChoice + "\nQuestion: " + q.Text + "\nChoices:\n" + LetterList(opts, "(%s) %s", "\n")
+	case "integer":
+		query = mathVistaHintInteger + "\nQuestion: " + q.Text
+	case "float":
+		hint := mathVistaHintFloat1
+		if q.Precision == 2 {
+			hint = mathVistaHintFloat2
+		}
+		query = hint + "\nQuestion: " + q.Text
+	}
+	if q.Unit != "" && q.Unit != "°" {
+		query += " (Unit: " + q.Unit + ")"
+	}
+	return query
+}
+
 // writeMathVista writes eval/mathvista: testmini.json (pid -> record),
 // query.json (pid -> prompt) and images/.
 func (g *generator) writeMathVista(ctx context.Context, n int) (SuiteManifest, error) {
@@ -88,34 +110,27 @@ func (g *generator) writeMathVista(ctx context.Context, n int) (SuiteManifest, e
 				Source: syntheticSource, Category: m.category, Task: m.task, Context: m.context, Grade: m.grade, Skills: m.skills,
 			},
 		}
-		var query string
+		var opts []string
 		switch form {
 		case "choice":
-			opts, correct, err := Choices(rng, q, intRange(rng, 2, 5))
-			if err != nil {
+			var correct int
+			if opts, correct, err = Choices(rng, q, intRange(rng, 2, 5)); err != nil {
 				return item{}, err
 			}
 			rec.Choices, rec.Answer = opts, opts[correct]
 			rec.QuestionType, rec.AnswerType = "multi_choice", "text"
-			query = mathVistaHintChoice + "\nQuestion: " + q.Text + "\nChoices:\n" + LetterList(opts, "(%s) %s", "\n")
 		case "integer":
 			rec.Answer = q.Answer
 			rec.QuestionType, rec.AnswerType = "free_form", "integer"
-			query = mathVistaHintInteger + "\nQuestion: " + q.Text
 		case "float":
 			rec.Answer = formatFloat(q.Value, q.Precision)
 			rec.Precision = ptr(q.Precision)
 			rec.QuestionType, rec.AnswerType = "free_form", "float"
-			hint := mathVistaHintFloat1
-			if q.Precision == 2 {
-				hint = mathVistaHintFloat2
-			}
-			query = hint + "\nQuestion: " + q.Text
 		}
 		if q.Unit != "" && q.Unit != "°" && rec.QuestionType == "free_form" {
 			rec.Unit = ptr(q.Unit)
-			query += " (Unit: " + q.Unit + ")"
 		}
+		query := mathVistaQuery(form, q, opts)
 		if err := g.tree.image(dir+"/"+rec.Image, scene.Image); err != nil {
 			return item{}, err
 		}

@@ -119,6 +119,9 @@ type Item struct {
 	Scene    *Scene
 	Question Question
 	Posed    Posed
+	// PosedAs names the benchmark whose prompt layout Posed follows (see
+	// PoseAs); empty for the toy world's own.
+	PosedAs string
 }
 
 // trainingKinds says which scene kinds can ask a question of each verifier

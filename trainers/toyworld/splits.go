@@ -22,12 +22,16 @@ type (
 )
 
 // splitItem makes item i of a training split: the verifier types take turns
-// so every split holds all five in equal shares, and the image is written.
+// so every split holds all five in equal shares, a share of the items is
+// posed like a benchmark (styleItem), and the image is written.
 func (g *generator) splitItem(split string, i, n int) (Item, string, string, error) {
 	rng := itemRNG(g.seed, split, i)
 	verifiers := VerifierTypes()
 	it, err := NewItem(rng, verifiers[i%len(verifiers)])
 	if err != nil {
+		return Item{}, "", "", fmt.Errorf("%s item %d: %w", split, i+1, err)
+	}
+	if it.PosedAs, err = styleItem(itemRNG(g.seed, split+"/style", i), &it); err != nil {
 		return Item{}, "", "", fmt.Errorf("%s item %d: %w", split, i+1, err)
 	}
 	id := padID("synth-"+split, i+1, n)
@@ -54,7 +58,7 @@ func (g *generator) writeSFT(ctx context.Context, n int) error {
 			}
 			out[k] = SFTRecord{
 				ID: id + "-" + style, Image: img, Question: it.Posed.Question, GT: it.Posed.GT, Answer: ans,
-				Style: style, VerifierType: it.Posed.Verifier, Scene: string(it.Scene.Kind), Template: it.Question.Template,
+				Style: style, VerifierType: it.Posed.Verifier, Scene: string(it.Scene.Kind), Template: it.Question.Template, PosedAs: it.PosedAs,
 			}
 		}
 		return out, nil
@@ -77,7 +81,7 @@ func (g *generator) writeRL(ctx context.Context, n int) error {
 		}
 		return RLRecord{
 			ID: id, Image: img, Question: it.Posed.Question, GT: it.Posed.GT,
-			VerifierType: it.Posed.Verifier, Scene: string(it.Scene.Kind), Template: it.Question.Template,
+			VerifierType: it.Posed.Verifier, Scene: string(it.Scene.Kind), Template: it.Question.Template, PosedAs: it.PosedAs,
 		}, nil
 	})
 	if err != nil {
@@ -94,7 +98,7 @@ func (g *generator) writePretrain(ctx context.Context, n int) error {
 		}
 		return PretrainRecord{
 			ID: id, Image: img, Question: it.Posed.Question, Answer: it.Posed.Answer,
-			VerifierType: it.Posed.Verifier, Scene: string(it.Scene.Kind), Template: it.Question.Template,
+			VerifierType: it.Posed.Verifier, Scene: string(it.Scene.Kind), Template: it.Question.Template, PosedAs: it.PosedAs,
 		}, nil
 	})
 	if err != nil {

@@ -96,6 +96,9 @@ func weMathThreeStep(rng *rand.Rand) []weMathStep {
 	}
 }
 
+// weMathNone is the fifth option of every WeMath question.
+const weMathNone = "No correct answer"
+
 // weMathOptions writes four numeric options and "E. No correct answer".
 func weMathOptions(rng *rand.Rand, s weMathStep) (string, string, error) {
 	var cands []option
@@ -112,7 +115,7 @@ func weMathOptions(rng *rand.Rand, s weMathStep) (string, string, error) {
 	if err != nil {
 		return "", "", err
 	}
-	return LetterList(append(opts, "No correct answer"), "%s. %s", "; "), optionLetters[correct], nil
+	return LetterList(append(opts, weMathNone), "%s. %s", "; "), optionLetters[correct], nil
 }
 
 // weMathGroups splits a suite of size n into two- and three-step groups,
