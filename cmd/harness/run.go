@@ -102,7 +102,10 @@ predictions). Rows scored on the synthetic toy world are not published.`,
 		},
 	}
 	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "print the plan (each stage and cell, cached or to run, and why) and stop")
-	cmd.Flags().IntVar(&jobs, "jobs", max(1, runtime.NumCPU()/2), "stages and evaluations that run at once")
+	// One job per core: a tinyvlm stage runs its graph ops sequentially
+	// (one core), so the default study's sft and grpo stages, and the
+	// evaluations of finished recipes, share a 2-core machine side by side.
+	cmd.Flags().IntVar(&jobs, "jobs", max(1, runtime.NumCPU()), "stages and evaluations that run at once")
 	fl := cmd.Flags()
 	fl.StringVar(&pub.server, "publish", "", "leaderboard base URL to submit each recipe × model row to")
 	fl.StringVar(&pub.tokenEnv, "publish-token-env", "HARNESS_TOKEN", "environment variable holding the leaderboard token")
