@@ -68,7 +68,7 @@ func toyData(t *testing.T, size string) string {
 	return dir
 }
 
-const tinyModelParams = `"model": {"d_model": 16, "layers": 1, "heads": 2, "ffn": 32, "image_size": 16, "patch_size": 8}, "vocab_items": 20`
+const tinyModelParams = `"model": {"d_model": 16, "layers": 1, "heads": 2, "ffn": 32, "image_size": 16, "patch_size": 8, "max_text": 512}, "vocab_items": 20`
 
 // Pre-training then fine-tuning: both write loadable checkpoints, the SFT
 // one names its parent, every step reports the promised metrics.
