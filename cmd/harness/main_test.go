@@ -200,7 +200,7 @@ func TestScoreRealLogicVista(t *testing.T) {
 		t.Errorf("bad predictions: exit %d %s", r.code, r.stderr)
 	}
 	r = harness(t, dir, "score", "--benchmark", "mmmu", "--data", data, "--predictions", preds)
-	if r.code == 0 || !strings.Contains(r.stderr, `--benchmark "mmmu": no evaluator plugin`) {
+	if r.code == 0 || !strings.Contains(r.stderr, `--benchmark: benchmark mmmu: no evaluator plugin "mmmu"`) {
 		t.Errorf("unknown benchmark: exit %d %s", r.code, r.stderr)
 	}
 }

@@ -73,9 +73,9 @@ written either way. Without a judge, unresolved items are only counted.`,
 				return err
 			}
 			defer h.Close()
-			e, ok := cat.Get(benchmark)
-			if !ok || e.Kind != sdk.KindEvaluator {
-				return fmt.Errorf("--benchmark %q: no evaluator plugin of that name; `harness plugins` lists them", benchmark)
+			e, err := cat.Evaluator(benchmark, "")
+			if err != nil {
+				return fmt.Errorf("--benchmark: %w", err)
 			}
 			responses, err := evaluate.ReadPredictions(predictions)
 			if err != nil {

@@ -297,13 +297,9 @@ func (s *pluginScorer) Score(ctx context.Context, benchmark, profile string, res
 		}
 		data = p
 	}
-	name := b.Evaluator
-	if name == "" {
-		name = benchmark
-	}
-	e, ok := s.cat.Get(name)
-	if !ok {
-		return nil, fmt.Errorf("no evaluator plugin %q; `harness plugins` lists them", name)
+	e, err := s.cat.Evaluator(benchmark, b.Evaluator)
+	if err != nil {
+		return nil, err
 	}
 	sess := &evaluate.Session{Host: s.host, Evaluator: e, Benchmark: benchmark, Responses: responses, Check: check,
 		Load: sdk.LoadRequest{Path: data, Profile: profile, AllowPartial: b.AllowPartial, Judge: s.judgeName, Options: b.Options}}

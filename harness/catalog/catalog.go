@@ -10,6 +10,7 @@ import (
 
 	"github.com/vlmlab/harness/harness/config"
 	"github.com/vlmlab/harness/plugins/host"
+	"github.com/vlmlab/harness/plugins/sdk"
 )
 
 // Entry is one available plugin.
@@ -67,6 +68,25 @@ func New(self string, cfg *config.Config) (*Catalog, error) {
 func (c *Catalog) Get(name string) (Entry, bool) {
 	e, ok := c.entries[name]
 	return e, ok
+}
+
+// Evaluator returns the evaluator plugin that scores benchmark: the one
+// named evaluator, or the benchmark's own name when evaluator is empty (the
+// built-ins are named after their benchmarks). The error says what is
+// missing and where to look; every command that scores looks it up here.
+func (c *Catalog) Evaluator(benchmark, evaluator string) (Entry, error) {
+	name := evaluator
+	if name == "" {
+		name = benchmark
+	}
+	e, ok := c.entries[name]
+	switch {
+	case !ok:
+		return Entry{}, fmt.Errorf("benchmark %s: no evaluator plugin %q; `harness plugins` lists them", benchmark, name)
+	case e.Kind != sdk.KindEvaluator:
+		return Entry{}, fmt.Errorf("benchmark %s: plugin %q is a %s plugin, not an evaluator", benchmark, name, e.Kind)
+	}
+	return e, nil
 }
 
 // All returns every plugin sorted by kind, then name.

@@ -93,3 +93,26 @@ func TestEntries(t *testing.T) {
 		t.Errorf("%d entries, %d built-ins", len(all), len(catalog.Builtins()))
 	}
 }
+
+// Evaluator finds a benchmark's scorer by its own name or the named
+// evaluator, and refuses a missing one or a plugin of another kind.
+func TestEvaluator(t *testing.T) {
+	cat, err := catalog.New(os.Args[0], &config.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ benchmark, evaluator, want, err string }{
+		{"mathvista", "", "mathvista", ""},
+		{"my-mathvista", "mathvista", "mathvista", ""},
+		{"mmmu", "", "", `benchmark mmmu: no evaluator plugin "mmmu"; ` + "`harness plugins` lists them"},
+		{"mathvista", "tinyvlm", "", `benchmark mathvista: plugin "tinyvlm" is a model plugin, not an evaluator`},
+	} {
+		e, err := cat.Evaluator(tc.benchmark, tc.evaluator)
+		switch {
+		case tc.err != "" && (err == nil || err.Error() != tc.err):
+			t.Errorf("Evaluator(%q, %q): error %v, want %q", tc.benchmark, tc.evaluator, err, tc.err)
+		case tc.err == "" && (err != nil || e.Name != tc.want):
+			t.Errorf("Evaluator(%q, %q) = %q, %v; want %q", tc.benchmark, tc.evaluator, e.Name, err, tc.want)
+		}
+	}
+}

@@ -401,19 +401,15 @@ func (pl *planner) stage(ctx context.Context, recipe, name string, i int, st con
 
 func (pl *planner) cell(ctx context.Context, recipe string, m config.Model, b config.Benchmark, st *Stage, base *sdk.Checkpoint, hf string) (*CellNode, error) {
 	r := pl.r
-	evalName := b.Evaluator
-	if evalName == "" {
-		evalName = b.Name
-	}
 	c := &CellNode{Recipe: recipe, Model: m.Name, Benchmark: b.Name, Stage: st, Base: base, BaseHF: hf, model: m, bench: b}
-	e, ok := r.Catalog.Get(evalName)
-	if !ok || e.Kind != sdk.KindEvaluator {
-		return nil, fmt.Errorf("benchmark %s: no evaluator plugin %q", b.Name, evalName)
+	e, err := r.Catalog.Evaluator(b.Name, b.Evaluator)
+	if err != nil {
+		return nil, err
 	}
 	c.entry = e
 	info, exe, planErr := pl.describe(ctx, e)
 	if planErr != nil {
-		info = sdk.Info{Name: evalName, Version: "unknown"}
+		info = sdk.Info{Name: e.Name, Version: "unknown"}
 		c.planErr = planErr
 	}
 	path, partial, err := pl.data.path(b)

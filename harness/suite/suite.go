@@ -3,7 +3,6 @@ package suite
 import (
 	"context"
 	"errors"
-	"fmt"
 
 	"github.com/vlmlab/harness/harness/catalog"
 	"github.com/vlmlab/harness/harness/evaluate"
@@ -81,14 +80,9 @@ func (r *Runner) Run(ctx context.Context, res *result.Eval, targets []Target) er
 }
 
 func (r *Runner) one(ctx context.Context, t Target) *evaluate.Finished {
-	evalName := t.Evaluator
-	if evalName == "" {
-		evalName = t.Name
-	}
-	e, ok := r.Catalog.Get(evalName)
-	if !ok || e.Kind != sdk.KindEvaluator {
-		return &evaluate.Finished{Outcome: result.Outcome{Benchmark: t.Name, Data: t.Data, Profile: t.Profile,
-			Error: fmt.Sprintf("no evaluator plugin %q; `harness plugins` lists them", evalName)}}
+	e, err := r.Catalog.Evaluator(t.Name, t.Evaluator)
+	if err != nil {
+		return &evaluate.Finished{Outcome: result.Outcome{Benchmark: t.Name, Data: t.Data, Profile: t.Profile, Error: err.Error()}}
 	}
 	s := &evaluate.Session{
 		Host: r.Host, Evaluator: e, Benchmark: t.Name,
