@@ -7,7 +7,10 @@ import (
 )
 
 // ConfigFormat names the architecture version in config.json.
-const ConfigFormat = "tinyvlm/1"
+// tinyvlm/2 feeds the encoder ink (white 0, black 1) where tinyvlm/1 fed
+// brightness in [-1, 1]: a /1 checkpoint would see inverted images, so it
+// is refused by name.
+const ConfigFormat = "tinyvlm/2"
 
 // Config is the architecture, written as config.json. The defaults are
 // sized for the default study (pre-training ~60 s, SFT ~30-45 s and GRPO

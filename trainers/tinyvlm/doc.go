@@ -29,7 +29,7 @@
 // ParamSpec, named as in PyTorch state dicts; linear weights are [out, in]
 // like torch.nn.Linear:
 //
-//	vision.patch_embed.weight [d, 3·patch²]  (patch flattened as row, column, RGB; pixels in [-1, 1])
+//	vision.patch_embed.weight [d, 3·patch²]  (patch flattened as row, column, RGB; pixels as ink in [0, 1], white 0)
 //	vision.patch_embed.bias   [d]
 //	vision.pos_embed          [patches, d]
 //	embed.weight              [vocab, d]     (also the output projection)

@@ -11,7 +11,7 @@ trainers/tinyvlm/pytorch_test.go):
   - image: decoded (PNG only: Debian has no Pillow in the allowed set, and the
     toy world writes PNG), area-averaged to image_size² from 16-bit channel
     values as Go's image.Color.RGBA() gives them (alpha premultiplied),
-    scaled to [-1, 1], cut into patches in row-major order, each flattened as
+    turned into ink (1 - v, so white is 0 and black 1), cut into patches in row-major order, each flattened as
     (row, column, RGB); no image is a white one;
   - model: patch embedding + position table for P image tokens, token and
     position embeddings for the text, pre-norm blocks (RMSNorm, fused QKV
@@ -36,7 +36,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-CONFIG_FORMAT = "tinyvlm/1"
+CONFIG_FORMAT = "tinyvlm/2"
 TOKENIZER_FORMAT = "tinyvlm-tokenizer/1"
 FORMAT = "tinyvlm"
 CONFIG_FILE, TOKENIZER_FILE, WEIGHTS_FILE = "config.json", "tokenizer.json", "model.safetensors"
@@ -290,7 +290,7 @@ def decode_png(data):
 def image_patches(cfg, data):
     """The encoder's input, [patches, patch_dim] float32 (Config.ImagePatches)."""
     if data is None:
-        return np.ones((cfg.patches, cfg.patch_dim), dtype=np.float32)
+        return np.zeros((cfg.patches, cfg.patch_dim), dtype=np.float32)
     img = decode_png(data)
     h, w = img.shape[:2]
     if h == 0 or w == 0:
@@ -306,7 +306,7 @@ def image_patches(cfg, data):
     x1 = np.maximum((t + 1) * w // n, x0 + 1)
     tot = (s[y1][:, x1] - s[y0][:, x1] - s[y1][:, x0] + s[y0][:, x0])
     cnt = ((y1 - y0)[:, None] * (x1 - x0)[None, :]).astype(np.float64)[..., None]
-    pix = (tot / cnt / 65535 * 2 - 1).astype(np.float32)  # [n, n, 3]
+    pix = (1 - tot / cnt / 65535).astype(np.float32)  # ink: white 0, black 1 [n, n, 3]
     ps, side = cfg.patch_size, n // cfg.patch_size
     return np.ascontiguousarray(
         pix.reshape(side, ps, side, ps, 3).transpose(0, 2, 1, 3, 4).reshape(side * side, ps * ps * 3))
