@@ -1,22 +1,31 @@
 package tinyvlm
 
 import (
-	"github.com/vlmlab/harness/benchmarks/dynamath"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/vlmlab/harness/benchmarks/dynamath"
 )
 
+// toyTokenizer builds a vocabulary from n toy-world items with no system
+// prompt; it also returns the corpus.
+func toyTokenizer(t *testing.T, n, minCount int) (*Tokenizer, []string) {
+	t.Helper()
+	corpus, err := ToyCorpus(n, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, err := BuildTokenizer(corpus, minCount, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tok, corpus
+}
+
 func TestTokenizerRoundTrip(t *testing.T) {
-	corpus, err := ToyCorpus(200, 1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tok, err := BuildTokenizer(corpus, 1, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	tok, corpus := toyTokenizer(t, 200, 1)
 	extra := []string{
 		"",
 		"Two angles of triangle ABC are marked. What is angle C in degrees?",
@@ -162,14 +171,7 @@ func TestTokenizerPhrases(t *testing.T) {
 // DynaMath prompt (a ~90-word JSON-format paragraph after the question) fits
 // the default context with room for the answer.
 func TestToyCorpusFitsBenchmarkPrompts(t *testing.T) {
-	corpus, err := ToyCorpus(3000, 1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tok, err := BuildTokenizer(corpus, 2, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	tok, _ := toyTokenizer(t, 3000, 2)
 	q := "How many squares are there? Choices: (A) 3 (B) 4 (C) 5 (D) 6"
 	for _, typ := range []string{dynamath.TypeChoice, dynamath.TypeFloat, dynamath.TypeText} {
 		p := dynamath.Prompt(q, typ)

@@ -65,11 +65,15 @@ func mathVistaQuery(form string, q Question, opts []string) string {
 		}
 		query = hint + "\nQuestion: " + q.Text
 	}
-	if q.Unit != "" && q.Unit != "°" {
+	if mathVistaHasUnit(q) {
 		query += " (Unit: " + q.Unit + ")"
 	}
 	return query
 }
+
+// mathVistaHasUnit says whether a free-form answer to q carries a unit in
+// the record and the query (degrees are part of the question's wording).
+func mathVistaHasUnit(q Question) bool { return q.Unit != "" && q.Unit != "°" }
 
 // writeMathVista writes eval/mathvista: testmini.json (pid -> record),
 // query.json (pid -> prompt) and images/.
@@ -127,7 +131,7 @@ func (g *generator) writeMathVista(ctx context.Context, n int) (SuiteManifest, e
 			rec.Precision = ptr(q.Precision)
 			rec.QuestionType, rec.AnswerType = "free_form", "float"
 		}
-		if q.Unit != "" && q.Unit != "°" && rec.QuestionType == "free_form" {
+		if mathVistaHasUnit(q) && rec.QuestionType == "free_form" {
 			rec.Unit = ptr(q.Unit)
 		}
 		query := mathVistaQuery(form, q, opts)

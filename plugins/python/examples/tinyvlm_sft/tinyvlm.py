@@ -11,8 +11,9 @@ trainers/tinyvlm/pytorch_test.go):
   - image: decoded (PNG only: Debian has no Pillow in the allowed set, and the
     toy world writes PNG), area-averaged to image_size² from 16-bit channel
     values as Go's image.Color.RGBA() gives them (alpha premultiplied),
-    turned into ink (1 - v, so white is 0 and black 1), cut into patches in row-major order, each flattened as
-    (row, column, RGB); no image is a white one;
+    turned into ink (1 - v, so white is 0 and black 1), cut into patches in
+    row-major order, each flattened as (row, column, RGB); no image is a white
+    one (all zeros);
   - model: patch embedding + position table for P image tokens, token and
     position embeddings for the text, pre-norm blocks (RMSNorm, fused QKV
     without bias, scaled dot-product attention, GELU-tanh MLP with biases),
