@@ -2,6 +2,7 @@ package runner
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -15,6 +16,7 @@ import (
 	"github.com/vlmlab/harness/harness/evaluate"
 	"github.com/vlmlab/harness/harness/openai"
 	"github.com/vlmlab/harness/harness/result"
+	"github.com/vlmlab/harness/harness/suite"
 	"github.com/vlmlab/harness/internal/version"
 	"github.com/vlmlab/harness/plugins/host"
 	"github.com/vlmlab/harness/plugins/sdk"
@@ -367,24 +369,37 @@ func (x *executor) group(ctx context.Context, g *group) {
 		return
 	}
 	defer stop()
-	var wg sync.WaitGroup
+	// The group is one model at one checkpoint on its benchmarks: the
+	// one-model evaluation `harness eval` runs, each cell in its own folder
+	// with its plugins logging to their own file, bounded by --jobs.
+	var targets []suite.Target
+	var cells []*CellNode
 	for _, c := range todo {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			if c.planErr != nil {
-				fail(c.planErr, "", []*CellNode{c})
-				return
-			}
-			if err := x.acquire(ctx); err != nil {
-				fail(err, "", []*CellNode{c})
-				return
-			}
-			defer x.release()
-			x.evaluate(ctx, c, gen)
-		}()
+		if c.planErr != nil {
+			fail(c.planErr, "", []*CellNode{c})
+			continue
+		}
+		b := c.bench
+		targets = append(targets, suite.Target{Name: b.Name, Evaluator: b.Evaluator, Data: c.dataPath, Profile: b.Profile,
+			AllowPartial: b.AllowPartial || c.partial, Options: b.Options, Out: c.Dir,
+			Host: "cell-" + slug(c.Recipe+"-"+c.Model+"-"+c.Benchmark)})
+		cells = append(cells, c)
 	}
-	wg.Wait()
+	m := c0.model
+	ev := &suite.Runner{Catalog: x.r.Catalog, Model: gen, System: m.SystemPrompt, Params: m.Generation.Params(),
+		HostFor: func(name string) (*host.Host, string, func()) {
+			h, log, _, closeHost := x.nodeHost(name)
+			return h, log, closeHost
+		},
+		Parallel: len(targets), Acquire: x.acquire, Release: x.release,
+		NewProgress: func(phase string, total int) evaluate.Progress {
+			return x.r.progress(g.recipe+" / "+g.model+" / "+phase, "items", total)
+		},
+	}
+	if x.judge != nil {
+		ev.JudgeName, ev.Judge = x.judge.Model(), x.judge
+	}
+	ev.Each(ctx, targets, func(i int, e suite.End) { x.finish(cells[i], e) })
 }
 
 // generator starts what answers the cells of a group: a model plugin bound
@@ -455,39 +470,26 @@ func orBase(target string) string {
 	return target
 }
 
-func (x *executor) evaluate(ctx context.Context, c *CellNode, gen evaluate.Generator) {
-	h, log, _, closeHost := x.nodeHost("cell-" + slug(c.Recipe+"-"+c.Model+"-"+c.Benchmark))
-	defer closeHost()
-	judgeName := ""
-	var j evaluate.Judge
-	if x.judge != nil {
-		judgeName, j = x.judge.Model(), x.judge
-	}
-	m, b := c.model, c.bench
-	s := &evaluate.Session{
-		Host: h, Evaluator: c.entry, Benchmark: b.Name,
-		Load: sdk.LoadRequest{Path: c.dataPath, Profile: b.Profile, AllowPartial: b.AllowPartial || c.partial,
-			SystemPrompt: m.SystemPrompt, Judge: judgeName, Options: b.Options},
-		Model: gen, Params: m.Generation.Params(), Judge: j, Out: c.Dir,
-		NewProgress: func(phase string, total int) evaluate.Progress {
-			return x.r.progress(c.Recipe+" / "+c.Model+" / "+phase, "items", total)
-		},
-	}
-	f, err := s.Run(ctx)
-	c.cell = result.Cell{Recipe: c.Recipe, Model: c.Model, Status: result.StatusDone, Outcome: f.Outcome}
-	if err != nil {
-		c.cell.Status, c.cell.Log = result.StatusFailed, log
-		x.r.status("%s / %s / %s: FAILED: %s (log %s)", c.Recipe, c.Model, c.Benchmark, oneLine(err), log)
+// finish records how a cell's evaluation ended. The outcome is the cell's
+// cache entry: written last, atomically, so a killed run leaves either a
+// whole result or none.
+func (x *executor) finish(c *CellNode, e suite.End) {
+	c.cell = result.Cell{Recipe: c.Recipe, Model: c.Model, Status: result.StatusDone, Outcome: e.Outcome}
+	if e.Err != nil {
+		c.cell.Status, c.cell.Log = result.StatusFailed, e.Log
+		if e.NotRun && (errors.Is(e.Err, context.Canceled) || errors.Is(e.Err, context.DeadlineExceeded)) {
+			return // the run was stopped: its summary says so once
+		}
+		x.r.status("%s / %s / %s: FAILED: %s (log %s)", c.Recipe, c.Model, c.Benchmark, oneLine(e.Err), e.Log)
 		return
 	}
-	// The outcome is the cell's cache entry: written last, atomically, so
-	// a killed run leaves either a whole result or none.
-	if err := result.Write(filepath.Join(c.Dir, "outcome.json"), f.Outcome); err != nil {
+	o := e.Outcome
+	if err := result.Write(filepath.Join(c.Dir, "outcome.json"), o); err != nil {
 		c.cell.Status, c.cell.Error = result.StatusFailed, err.Error()
 		return
 	}
 	x.r.remember(filepath.Join("cells", slug(c.Recipe+"/"+c.Model+"/"+c.Benchmark)), c.Key, c.Inputs)
-	x.r.status("%s / %s / %s: %s %.1f (%d items, %.1fs)", c.Recipe, c.Model, c.Benchmark, f.Outcome.Primary, f.Outcome.Score, f.Outcome.Items, f.Outcome.Seconds)
+	x.r.status("%s / %s / %s: %s %.1f (%d items, %.1fs)", c.Recipe, c.Model, c.Benchmark, o.Primary, o.Score, o.Items, o.Seconds)
 }
 
 // oneLine is an error's first line for the progress stream; the whole

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/vlmlab/harness/harness/catalog"
@@ -88,5 +89,117 @@ func TestRun(t *testing.T) {
 	}
 	if !strings.Contains(res.Benchmarks[0].Error, "connection refused") || !strings.HasPrefix(res.Benchmarks[1].Error, "not run: ") {
 		t.Errorf("model down: %+v", res.Benchmarks)
+	}
+}
+
+// TestEach is the path of `harness run`: targets side by side under a shared
+// limit, each with its own folder and plugin host, and a model that goes
+// down ending the targets not yet started as not run.
+func TestEach(t *testing.T) {
+	data := t.TempDir()
+	m, err := toyworld.Generate(context.Background(), data, toyworld.Options{Seed: 3, Size: "sft=0,rl=0,pretrain=0,eval=4"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cat, err := catalog.New(os.Args[0], &config.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var targets []suite.Target
+	for _, s := range m.Suites {
+		targets = append(targets, suite.Target{Name: s.Benchmark, Data: filepath.Join(data, s.Dir), Profile: sdk.ProfileLeaderboard,
+			AllowPartial: true, Out: filepath.Join(t.TempDir(), s.Benchmark), Host: "cell-" + s.Benchmark})
+	}
+	var (
+		mu           sync.Mutex
+		inFlight     int
+		most         int
+		hosts        []string
+		limit        = make(chan struct{}, 2)
+		answered     = 0
+		failAfterOne bool
+	)
+	r := &suite.Runner{Catalog: cat, Parallel: len(targets),
+		Acquire: func(ctx context.Context) error {
+			select {
+			case limit <- struct{}{}:
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+			mu.Lock()
+			inFlight++
+			most = max(most, inFlight)
+			mu.Unlock()
+			return nil
+		},
+		Release: func() {
+			mu.Lock()
+			inFlight--
+			mu.Unlock()
+			<-limit
+		},
+		HostFor: func(name string) (*host.Host, string, func()) {
+			mu.Lock()
+			hosts = append(hosts, name)
+			mu.Unlock()
+			h := host.New(host.Options{})
+			return h, name + ".log", h.Close
+		},
+		Model: evaluate.GeneratorFunc(func(_ context.Context, ps []sdk.Prompt, _ sdk.GenerateParams, emit func(sdk.Generation) error) error {
+			mu.Lock()
+			answered++
+			down := failAfterOne && answered > 1
+			mu.Unlock()
+			if down {
+				return errors.New("connection refused")
+			}
+			for _, p := range ps {
+				if err := emit(sdk.Generation{PromptID: p.ID, Text: "<think>x</think><answer>1</answer>"}); err != nil {
+					return err
+				}
+			}
+			return nil
+		}),
+	}
+	ends := make([]suite.End, len(targets))
+	if err := r.Each(context.Background(), targets, func(i int, e suite.End) { ends[i] = e }); err != nil {
+		t.Fatal(err)
+	}
+	if most > 2 || most < 1 {
+		t.Errorf("%d targets at once under a limit of 2", most)
+	}
+	if len(hosts) != len(targets) {
+		t.Errorf("hosts %v for %d targets", hosts, len(targets))
+	}
+	for i, e := range ends {
+		if e.Err != nil || !e.Outcome.Scored || e.Log != targets[i].Host+".log" {
+			t.Errorf("%s: %+v", targets[i].Name, e)
+		}
+		if _, err := os.Stat(filepath.Join(targets[i].Out, targets[i].Name+".json")); err != nil {
+			t.Errorf("%s: report not in its own folder: %v", targets[i].Name, err)
+		}
+	}
+
+	// In order (Parallel 1): the second target finds the model down and
+	// the rest are not run.
+	r.Parallel, failAfterOne, answered = 1, true, 0
+	if err := r.Each(context.Background(), targets, func(i int, e suite.End) { ends[i] = e }); err != nil {
+		t.Fatal(err)
+	}
+	if ends[0].Err != nil || ends[1].NotRun || !strings.Contains(ends[1].Outcome.Error, "connection refused") {
+		t.Errorf("first two: %+v / %+v", ends[0], ends[1])
+	}
+	for _, e := range ends[2:] {
+		if !e.NotRun || !strings.HasPrefix(e.Outcome.Error, "not run: ") {
+			t.Errorf("after the model went down: %+v", e)
+		}
+	}
+
+	// Cancelled before it starts: every target ends, as not run.
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	n := 0
+	if err := r.Each(ctx, targets, func(int, suite.End) { n++ }); !errors.Is(err, context.Canceled) || n != len(targets) {
+		t.Errorf("cancelled: err %v, %d of %d ended", err, n, len(targets))
 	}
 }
