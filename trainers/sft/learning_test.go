@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -42,6 +43,9 @@ type evalStats struct {
 	Accuracy float64
 	Tokens   float64 // mean response length
 	Example  string
+	// Rewards are the rule-scored items' rewards, in item order, for a
+	// paired comparison of two checkpoints on the same items.
+	Rewards []float64
 }
 
 func evaluate(t testing.TB, m *tinyvlm.Model, items []toyworld.Item, maxTokens int) evalStats {
@@ -104,6 +108,7 @@ func evaluate(t testing.TB, m *tinyvlm.Model, items []toyworld.Item, maxTokens i
 			}
 			rewards += res.Reward
 			ruled++
+			st.Rewards = append(st.Rewards, res.Reward)
 		}
 	}
 	st.Format /= float64(st.Items)
@@ -173,29 +178,54 @@ func mean(xs []float64) float64 {
 // BenchmarkLearning is the learning check at the default study's sizes:
 // pre-train the base model on the answer-only split, fine-tune it on the
 // direct short traces, and score both on held-out items. It fails unless
-// SFT reaches 95% format compliance and beats the base's accuracy.
+// SFT reaches 95% format compliance and beats the base's accuracy on
+// the same items by at least three standard errors of the paired gain.
 // Run: go test ./trainers/sft -run XXX -bench Learning -benchtime 1x
 func BenchmarkLearning(b *testing.B) {
 	for range b.N {
 		pre := `{"steps": ` + envOr("LEARN_PRE_STEPS", "150") + `, "batch_size": 32, "lr": 3e-3, "tag_share": 0.5, "model": ` + envOr("LEARN_MODEL", "{}") + `}`
 		sftp := `{"steps": ` + envOr("LEARN_SFT_STEPS", "80") + `, "batch_size": 32, "lr": 2e-3, "style": "direct"}`
 		run := learn(b, envOr("LEARN_SIZE", "sft=1000,rl=0,pretrain=4000,eval=0"), pre, sftp)
-		items := heldOut(b, 200)
+		items := heldOut(b, 1000)
 		base := evaluate(b, run.base, items, 0)
 		sft := evaluate(b, run.sft, items, 0)
+		gain, se := pairedGain(base.Rewards, sft.Rewards)
 		b.Logf("base: format %.1f%% accuracy %.1f%% length %.1f; e.g. %s", 100*base.Format, 100*base.Accuracy, base.Tokens, base.Example)
 		b.Logf("sft:  format %.1f%% accuracy %.1f%% length %.1f; e.g. %s", 100*sft.Format, 100*sft.Accuracy, sft.Tokens, sft.Example)
+		b.Logf("accuracy gain %.1f points, standard error %.1f (paired, %d rule-scored items)", 100*gain, 100*se, len(base.Rewards))
 		b.ReportMetric(run.preSeconds, "pretrain_s")
 		b.ReportMetric(run.sftSecs, "sft_s")
 		b.ReportMetric(100*base.Format, "base_format_%")
 		b.ReportMetric(100*base.Accuracy, "base_acc_%")
 		b.ReportMetric(100*sft.Format, "sft_format_%")
 		b.ReportMetric(100*sft.Accuracy, "sft_acc_%")
-		if sft.Format < 0.95 || sft.Accuracy <= base.Accuracy || run.sftLast >= run.sftFirst || run.preLast >= run.preFirst {
-			b.Errorf("learning check failed: sft format %.1f%% (want ≥95%%), accuracy %.1f%% vs base %.1f%%, losses pre %.3f->%.3f sft %.3f->%.3f",
-				100*sft.Format, 100*sft.Accuracy, 100*base.Accuracy, run.preFirst, run.preLast, run.sftFirst, run.sftLast)
+		b.ReportMetric(100*gain, "gain_points")
+		b.ReportMetric(100*se, "gain_se_points")
+		// "Clearly above": the paired gain is at least three of its
+		// standard errors, not a difference the draw of items could make.
+		if sft.Format < 0.95 || gain < 3*se || gain <= 0 || run.sftLast >= run.sftFirst || run.preLast >= run.preFirst {
+			b.Errorf("learning check failed: sft format %.1f%% (want ≥95%%), accuracy %.1f%% vs base %.1f%% (gain %.1f ± %.1f, want ≥ 3 standard errors), losses pre %.3f->%.3f sft %.3f->%.3f",
+				100*sft.Format, 100*sft.Accuracy, 100*base.Accuracy, 100*gain, 100*se, run.preFirst, run.preLast, run.sftFirst, run.sftLast)
 		}
 	}
+}
+
+// pairedGain is the mean of b[i]-a[i] and its standard error.
+func pairedGain(a, b []float64) (mean, se float64) {
+	n := float64(len(a))
+	if len(a) < 2 || len(b) != len(a) {
+		return 0, math.Inf(1)
+	}
+	var sum, sq float64
+	for i := range a {
+		sum += b[i] - a[i]
+	}
+	mean = sum / n
+	for i := range a {
+		d := b[i] - a[i] - mean
+		sq += d * d
+	}
+	return mean, math.Sqrt(sq / (n - 1) / n)
 }
 
 func envOr(k, def string) string {
@@ -203,4 +233,21 @@ func envOr(k, def string) string {
 		return v
 	}
 	return def
+}
+
+func TestPairedGain(t *testing.T) {
+	for _, c := range []struct {
+		a, b     []float64
+		mean, se float64
+	}{
+		{[]float64{0, 0, 0, 0}, []float64{1, 1, 1, 1}, 1, 0},
+		{[]float64{0, 1, 0, 1}, []float64{1, 0, 1, 0}, 0, math.Sqrt(4.0 / 3 / 4)},
+		{[]float64{0, 0}, []float64{1, 0}, 0.5, 0.5},
+		{[]float64{1}, []float64{0}, 0, math.Inf(1)},
+	} {
+		mean, se := pairedGain(c.a, c.b)
+		if math.Abs(mean-c.mean) > 1e-12 || (math.IsInf(c.se, 1) != math.IsInf(se, 1)) || (!math.IsInf(se, 1) && math.Abs(se-c.se) > 1e-12) {
+			t.Errorf("pairedGain(%v, %v) = %g ± %g, want %g ± %g", c.a, c.b, mean, se, c.mean, c.se)
+		}
+	}
 }
