@@ -47,9 +47,6 @@ type Options struct {
 	Progress func(done, total int)
 }
 
-// MaxRounds bounds scoring rounds; every benchmark needs far fewer.
-const MaxRounds = 32
-
 // Run generates responses for every item of ds and scores them. Items the
 // model could not answer are scored wrong with their error as the reason.
 func Run(ctx context.Context, ds sdk.Dataset, gen Generator, judge Judge, opts Options) (*sdk.Report, error) {
@@ -121,53 +118,16 @@ type ScoreOptions struct {
 
 // ScoreWith is Score with progress reporting.
 func ScoreWith(ctx context.Context, ds sdk.Dataset, responses []sdk.Response, judge Judge, opts ScoreOptions) (*sdk.Report, error) {
-	concurrency := opts.Concurrency
-	if concurrency <= 0 {
-		concurrency = 16
+	var jf sdk.JudgeFunc
+	if judge != nil {
+		jf = judge.Judge
 	}
-	var answers []sdk.JudgeAnswer
-	for round := 0; round < MaxRounds; round++ {
-		res, err := ds.Score(ctx, responses, answers)
-		if err != nil {
-			return nil, fmt.Errorf("score: %w", err)
-		}
-		if res.Report != nil {
-			MarkTruncated(res.Report, responses)
-			return res.Report, nil
-		}
-		if judge == nil {
-			return nil, fmt.Errorf("score: the evaluator asked for %d judge calls but no judge is configured", len(res.Pending))
-		}
-		got := make([]sdk.JudgeAnswer, len(res.Pending))
-		sem := make(chan struct{}, concurrency)
-		var (
-			wg       sync.WaitGroup
-			mu       sync.Mutex
-			answered int
-		)
-		for i, q := range res.Pending {
-			wg.Add(1)
-			sem <- struct{}{}
-			go func() {
-				defer wg.Done()
-				defer func() { <-sem }()
-				got[i] = judge.Judge(ctx, q)
-				got[i].Key = q.Key
-				if opts.Progress != nil {
-					mu.Lock()
-					answered++
-					opts.Progress(round+1, answered, len(res.Pending))
-					mu.Unlock()
-				}
-			}()
-		}
-		wg.Wait()
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		answers = append(answers, got...)
+	rep, err := sdk.ScoreRounds(ctx, ds, responses, jf, sdk.RoundOptions{Concurrency: opts.Concurrency, Progress: opts.Progress})
+	if err != nil {
+		return nil, fmt.Errorf("score: %w", err)
 	}
-	return nil, fmt.Errorf("score: no report after %d rounds", MaxRounds)
+	MarkTruncated(rep, responses)
+	return rep, nil
 }
 
 // MarkTruncated copies each response's Truncated and ReasoningField onto its

@@ -246,23 +246,16 @@ func scoreAll(ctx context.Context, t *testing.T, ev *sdk.EvaluatorClient, name s
 	if _, err := ds.Score(ctx, []sdk.Response{{ItemID: "sdktest-unknown-item", Text: "A"}}, nil); !errors.Is(err, sdk.ErrInvalid) {
 		t.Errorf("a response for an unknown item: want an sdk.ErrInvalid error, got %v", err)
 	}
-	var answers []sdk.JudgeAnswer
-	for round := 0; round < 20; round++ {
-		res, err := ds.Score(ctx, responses, answers)
-		if err != nil {
-			t.Errorf("Score round %d: %v", round, err)
-			return nil
-		}
-		if res.Report != nil {
-			checkReport(t, name, res.Report, len(items))
-			return res.Report
-		}
-		for _, q := range res.Pending {
-			answers = append(answers, sdk.JudgeAnswer{Key: q.Key, Error: "sdktest: no judge"})
-		}
+	noJudge := func(_ context.Context, q sdk.JudgeRequest) sdk.JudgeAnswer {
+		return sdk.JudgeAnswer{Key: q.Key, Error: "sdktest: no judge"}
 	}
-	t.Errorf("no report after 20 judge rounds")
-	return nil
+	rep, err := sdk.ScoreRounds(ctx, ds, responses, noJudge, sdk.RoundOptions{Concurrency: 1})
+	if err != nil {
+		t.Errorf("Score: %v", err)
+		return nil
+	}
+	checkReport(t, name, rep, len(items))
+	return rep
 }
 
 func checkReport(t *testing.T, name string, r *sdk.Report, items int) {
