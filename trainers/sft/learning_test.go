@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"testing"
 	"time"
@@ -46,6 +47,9 @@ type evalStats struct {
 	// Rewards are the rule-scored items' rewards, in item order, for a
 	// paired comparison of two checkpoints on the same items.
 	Rewards []float64
+	// Templates are the rule-scored items' question templates, aligned
+	// with Rewards.
+	Templates []string
 }
 
 func evaluate(t testing.TB, m *tinyvlm.Model, items []toyworld.Item, maxTokens int) evalStats {
@@ -109,6 +113,7 @@ func evaluate(t testing.TB, m *tinyvlm.Model, items []toyworld.Item, maxTokens i
 			rewards += res.Reward
 			ruled++
 			st.Rewards = append(st.Rewards, res.Reward)
+			st.Templates = append(st.Templates, it.Question.Template)
 		}
 	}
 	st.Format /= float64(st.Items)
@@ -128,7 +133,10 @@ type learningRun struct {
 
 func learn(t testing.TB, size, preParams, sftParams string) learningRun {
 	ctx := context.Background()
-	data := t.TempDir()
+	data := os.Getenv("LEARN_DIR") // kept, for `harness generate` on its checkpoints
+	if data == "" {
+		data = t.TempDir()
+	}
 	if _, err := toyworld.Generate(ctx, data, toyworld.Options{Seed: 7, Size: size, Traces: toyworld.TracesShort}); err != nil {
 		t.Fatal(err)
 	}
@@ -193,6 +201,7 @@ func BenchmarkLearning(b *testing.B) {
 		gain, se := pairedGain(base.Rewards, sft.Rewards)
 		b.Logf("base: format %.1f%% accuracy %.1f%% length %.1f; e.g. %s", 100*base.Format, 100*base.Accuracy, base.Tokens, base.Example)
 		b.Logf("sft:  format %.1f%% accuracy %.1f%% length %.1f; e.g. %s", 100*sft.Format, 100*sft.Accuracy, sft.Tokens, sft.Example)
+		logByTemplate(b, base, sft)
 		b.Logf("accuracy gain %.1f points, standard error %.1f (paired, %d rule-scored items)", 100*gain, 100*se, len(base.Rewards))
 		b.ReportMetric(run.preSeconds, "pretrain_s")
 		b.ReportMetric(run.sftSecs, "sft_s")
@@ -208,6 +217,30 @@ func BenchmarkLearning(b *testing.B) {
 			b.Errorf("learning check failed: sft format %.1f%% (want ≥95%%), accuracy %.1f%% vs base %.1f%% (gain %.1f ± %.1f, want ≥ 3 standard errors), losses pre %.3f->%.3f sft %.3f->%.3f",
 				100*sft.Format, 100*sft.Accuracy, 100*base.Accuracy, 100*gain, 100*se, run.preFirst, run.preLast, run.sftFirst, run.sftLast)
 		}
+	}
+}
+
+// logByTemplate logs both checkpoints' accuracy per question template, to
+// see where SFT gains and where it loses.
+func logByTemplate(b testing.TB, base, sft evalStats) {
+	type acc struct{ n, base, sft float64 }
+	by := map[string]*acc{}
+	var names []string
+	for i, tpl := range base.Templates {
+		a := by[tpl]
+		if a == nil {
+			a = &acc{}
+			by[tpl] = a
+			names = append(names, tpl)
+		}
+		a.n++
+		a.base += base.Rewards[i]
+		a.sft += sft.Rewards[i]
+	}
+	sort.Strings(names)
+	for _, tpl := range names {
+		a := by[tpl]
+		b.Logf("  %-24s %4.0f items  base %5.1f%%  sft %5.1f%%", tpl, a.n, 100*a.base/a.n, 100*a.sft/a.n)
 	}
 }
 
