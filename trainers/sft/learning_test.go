@@ -137,7 +137,7 @@ func learn(t testing.TB, size, preParams, sftParams string) learningRun {
 	if data == "" {
 		data = t.TempDir()
 	}
-	if _, err := toyworld.Generate(ctx, data, toyworld.Options{Seed: 7, Size: size, Traces: toyworld.TracesShort}); err != nil {
+	if _, err := toyworld.Generate(ctx, data, toyworld.Options{Seed: 7, Size: size, Traces: envOr("LEARN_TRACES", toyworld.TracesShort)}); err != nil {
 		t.Fatal(err)
 	}
 	var run learningRun
@@ -160,7 +160,16 @@ func learn(t testing.TB, size, preParams, sftParams string) learningRun {
 		return ck
 	}
 	t0 := time.Now()
-	baseCk := stage("pretrain", nil, "pretrain.jsonl", preParams, &run.preFirst, &run.preLast)
+	var baseCk *sdk.Checkpoint
+	if dir := os.Getenv("LEARN_BASE"); dir != "" {
+		// An earlier run's base (LEARN_DIR/ck-pretrain), to try SFT settings
+		// without pre-training again; its pre-training loss is not known.
+		baseCk = &sdk.Checkpoint{Dir: dir, Format: tinyvlm.Format}
+		run.preFirst, run.preLast = 1, 0
+		t.Logf("pretrain: skipped, base checkpoint %s", dir)
+	} else {
+		baseCk = stage("pretrain", nil, "pretrain.jsonl", preParams, &run.preFirst, &run.preLast)
+	}
 	run.preSeconds = time.Since(t0).Seconds()
 	t0 = time.Now()
 	sftCk := stage("sft", baseCk, "sft.jsonl", sftParams, &run.sftFirst, &run.sftLast)
