@@ -4,11 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strconv"
 	"testing"
 	"time"
@@ -234,21 +235,12 @@ func BenchmarkLearning(b *testing.B) {
 // see where SFT gains and where it loses.
 func logByTemplate(b testing.TB, base, sft evalStats) {
 	type acc struct{ n, base, sft float64 }
-	by := map[string]*acc{}
-	var names []string
+	by := map[string]acc{}
 	for i, tpl := range base.Templates {
 		a := by[tpl]
-		if a == nil {
-			a = &acc{}
-			by[tpl] = a
-			names = append(names, tpl)
-		}
-		a.n++
-		a.base += base.Rewards[i]
-		a.sft += sft.Rewards[i]
+		by[tpl] = acc{a.n + 1, a.base + base.Rewards[i], a.sft + sft.Rewards[i]}
 	}
-	sort.Strings(names)
-	for _, tpl := range names {
+	for _, tpl := range slices.Sorted(maps.Keys(by)) {
 		a := by[tpl]
 		b.Logf("  %-24s %4.0f items  base %5.1f%%  sft %5.1f%%", tpl, a.n, 100*a.base/a.n, 100*a.sft/a.n)
 	}
