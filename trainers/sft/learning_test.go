@@ -202,9 +202,9 @@ func mean(xs []float64) float64 {
 // Run: go test ./trainers/sft -run XXX -bench Learning -benchtime 1x
 func BenchmarkLearning(b *testing.B) {
 	for range b.N {
-		pre := `{"steps": ` + envOr("LEARN_PRE_STEPS", "150") + `, "batch_size": 32, "lr": 3e-3, "tag_share": 0.5, "model": ` + envOr("LEARN_MODEL", "{}") + `}`
+		pre := `{"steps": ` + envOr("LEARN_PRE_STEPS", "150") + `, "batch_size": 32, "lr": 3e-3, "tag_share": 0.5, "loss_agg": "` + envOr("LEARN_LOSS_AGG", "token_mean") + `", "model": ` + envOr("LEARN_MODEL", "{}") + `}`
 		sftp := `{"steps": ` + envOr("LEARN_SFT_STEPS", "80") + `, "batch_size": 32, "lr": ` + envOr("LEARN_SFT_LR", "2e-3") +
-			`, "freeze_vision": ` + envOr("LEARN_FREEZE_VISION", "false") + `, "style": "direct"}`
+			`, "freeze_vision": ` + envOr("LEARN_FREEZE_VISION", "false") + `, "style": "direct", "loss_agg": "` + envOr("LEARN_LOSS_AGG", "token_mean") + `"}`
 		run := learn(b, envOr("LEARN_SIZE", "sft=1000,rl=0,pretrain=4000,eval=0"), pre, sftp)
 		items := heldOut(b, 1000)
 		base := evaluate(b, run.base, items, 0)

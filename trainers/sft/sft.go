@@ -64,7 +64,17 @@ type Params struct {
 	// Style keeps only records of this trace style ("direct" or "pseudo");
 	// empty keeps all.
 	Style string `json:"style"`
+	// LossAgg is how token losses become the batch loss: "token_mean" (every
+	// response token weighs the same) or "seq_mean" (every record weighs
+	// the same; see tinyvlm.SequenceMeanLoss).
+	LossAgg string `json:"loss_agg"`
 }
+
+// Loss aggregations (Params.LossAgg).
+const (
+	TokenMean = "token_mean"
+	SeqMean   = "seq_mean"
+)
 
 // ModelParams override DefaultConfig when pre-training.
 type ModelParams struct {
@@ -98,7 +108,8 @@ const Schema = `{
     "system_prompts": {"type": "array", "items": {"type": "string"}, "maxItems": 8, "description": "system prompts mapped to reserved tokens when pre-training (default: the paper's)"},
     "log_every": {"type": "integer", "minimum": 1},
     "vocab_items": {"type": "integer", "minimum": 0, "description": "toy-world items the new vocabulary is built from when pre-training (default 3000)"},
-    "style": {"type": "string", "enum": ["", "direct", "pseudo"], "description": "train only on records of this trace style (the toy world's sft.jsonl has both)"}
+    "style": {"type": "string", "enum": ["", "direct", "pseudo"], "description": "train only on records of this trace style (the toy world's sft.jsonl has both)"},
+    "loss_agg": {"type": "string", "enum": ["token_mean", "seq_mean"], "description": "token_mean: every response token weighs the same; seq_mean: every record does (default token_mean)"}
   },
   "additionalProperties": false
 }`
@@ -107,7 +118,7 @@ const Schema = `{
 const PaperSystemPrompt = "You are VL-Thinking🤔, a helpful assistant with excellent reasoning ability. A user asks you a question, and you should try to solve it. You should first think about the reasoning process in the mind and then provides the user with the answer. The reasoning process and answer are enclosed within <think> </think> and <answer> </answer> tags, respectively, i.e., <think> reasoning process here </think> <answer> answer here </answer>"
 
 func defaults() Params {
-	return Params{LR: 2e-3, WarmupRatio: 0.05, WeightDecay: 0.01, ClipNorm: 1, BatchSize: 32, LogEvery: 20, VocabItems: 3000}
+	return Params{LR: 2e-3, WarmupRatio: 0.05, WeightDecay: 0.01, ClipNorm: 1, BatchSize: 32, LogEvery: 20, VocabItems: 3000, LossAgg: TokenMean}
 }
 
 // ParseParams reads and validates a stage's params JSON.
@@ -150,6 +161,8 @@ func ParseParams(raw []byte) (Params, error) {
 		return p, fmt.Errorf("sft params: log_every must be at least 1")
 	case p.Style != "" && p.Style != "direct" && p.Style != "pseudo":
 		return p, fmt.Errorf("sft params: style %q: want direct, pseudo or empty", p.Style)
+	case p.LossAgg != TokenMean && p.LossAgg != SeqMean:
+		return p, fmt.Errorf("sft params: loss_agg %q: want %s or %s", p.LossAgg, TokenMean, SeqMean)
 	}
 	if p.Epochs == 0 {
 		p.Epochs = 1
@@ -340,7 +353,11 @@ func (Trainer) Train(ctx context.Context, req sdk.TrainRequest, emit func(sdk.Tr
 	}
 	opt := tinyvlm.DefaultOptimizer()
 	opt.WeightDecay, opt.ClipNorm, opt.FreezeVision = p.WeightDecay, p.ClipNorm, p.FreezeVision
-	tr, err := tinyvlm.NewTrainer(backend, m, opt, tinyvlm.ResponseLoss)
+	loss := tinyvlm.ResponseLoss
+	if p.LossAgg == SeqMean {
+		loss = tinyvlm.SequenceMeanLoss
+	}
+	tr, err := tinyvlm.NewTrainer(backend, m, opt, loss)
 	if err != nil {
 		return nil, err
 	}

@@ -24,6 +24,7 @@ func TestParseParams(t *testing.T) {
 		`{"batch_size": 0}`:         "batch_size 0",
 		`{"tag_share": 2}`:          "tag_share 2",
 		`{"style": "verbose"}`:      `style "verbose"`,
+		`{"loss_agg": "sum"}`:       `loss_agg "sum": want token_mean or seq_mean`,
 		`{"learning_rate": 1}`:      `unknown field "learning_rate"`,
 		`{"warmup_ratio": -0.1}`:    "warmup_ratio",
 		`{"steps": -1}`:             "steps and epochs",
@@ -131,7 +132,7 @@ func TestPretrainThenSFT(t *testing.T) {
 	}
 	steps = nil
 	ck, err := Trainer{}.Train(ctx, sdk.TrainRequest{Stage: "sft", Base: base, OutputDir: filepath.Join(t.TempDir(), "sft"),
-		Data: []string{filepath.Join(data, "sft.jsonl")}, Params: []byte(`{"epochs": 1, "batch_size": 2, "style": "direct", "freeze_vision": true}`), Seed: 1}, emit)
+		Data: []string{filepath.Join(data, "sft.jsonl")}, Params: []byte(`{"epochs": 1, "batch_size": 2, "style": "direct", "freeze_vision": true, "loss_agg": "seq_mean"}`), Seed: 1}, emit)
 	if err != nil {
 		t.Fatal(err)
 	}

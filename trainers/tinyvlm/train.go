@@ -211,3 +211,24 @@ func ResponseLoss(w *Weights, batch []*Node) (*Node, []*Node) {
 	loss := Div(Neg(ReduceAllSum(Mul(logp, mask))), Max(n, OnesLike(n)))
 	return loss, []*Node{n}
 }
+
+// SequenceMeanLoss is ResponseLoss averaged per sequence first: each
+// sequence's mean negative log-likelihood over its response tokens, then the
+// mean over the sequences that have any (verl's "seq-mean-token-mean").
+// Token-mean lets long responses outweigh short ones: in the toy world's
+// pre-training split the captions are over 80% of the answer text, so a
+// one-digit answer's gradient is a sliver of the batch's; here every record
+// counts the same. Same inputs and metric as ResponseLoss.
+func SequenceMeanLoss(w *Weights, batch []*Node) (*Node, []*Node) {
+	if len(batch) != 3 {
+		panic(errors.New("SequenceMeanLoss takes patches, tokens and mask"))
+	}
+	logp, _ := w.TokenLogProbs(batch[0], batch[1])
+	mask := batch[2]
+	perSeq := ReduceSum(mask, 1)
+	nll := Div(Neg(ReduceSum(Mul(logp, mask), 1)), Max(perSeq, OnesLike(perSeq)))
+	has := ConvertDType(GreaterThan(perSeq, ZerosLike(perSeq)), dtypes.Float32)
+	seqs := ReduceAllSum(has)
+	loss := Div(ReduceAllSum(Mul(nll, has)), Max(seqs, OnesLike(seqs)))
+	return loss, []*Node{ReduceAllSum(mask)}
+}

@@ -111,6 +111,60 @@ func TestResponseLossMasksPrompt(t *testing.T) {
 	_ = shapes.Make(dtypes.Float32)
 }
 
+// SequenceMeanLoss is the mean over sequences of each one's mean response
+// NLL, by hand; a sequence with no response tokens does not count.
+func TestSequenceMeanLoss(t *testing.T) {
+	m := tinyModel(t, 2)
+	cfg := m.Config
+	patches, _ := cfg.ImagePatches(squaresPNG(t, 2))
+	prompt, _ := m.EncodePrompt("", "How many squares are there?")
+	resp := m.EncodeResponse("<think>There are 2 squares.</think><answer>2</answer>")
+	exs := []Example{
+		{Patches: patches, Prompt: prompt, Response: resp},
+		{Patches: patches, Prompt: prompt[:3], Response: resp[:1]},
+		{Patches: patches, Prompt: prompt}, // no response: weighs nothing
+	}
+	pt, tk, mk, err := m.SFTBatch(exs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	np := len(m.Params)
+	args := []any{}
+	for _, p := range m.Params {
+		args = append(args, p)
+	}
+	args = append(args, pt, tk, mk)
+	out, err := CallOnceN(testBackend(t), func(in []*Node) []*Node {
+		seq, mseq := SequenceMeanLoss(NewWeights(cfg, in[:np]), in[np:])
+		tok, _ := ResponseLoss(NewWeights(cfg, in[:np]), in[np:])
+		return []*Node{seq, tok, mseq[0]}
+	}, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, tokenMean := float64(tensors.ToScalar[float32](out[0])), float64(tensors.ToScalar[float32](out[1]))
+	if n := tensors.ToScalar[float32](out[2]); int(n) != len(resp)+1 {
+		t.Errorf("response tokens %v, want %d", n, len(resp)+1)
+	}
+	var perSeq []float64
+	for _, e := range exs[:2] {
+		seq := append(slices.Clone(e.Prompt), e.Response...)
+		nll := 0.0
+		for k := len(e.Prompt); k < len(seq); k++ {
+			nll -= logSoftmaxAt(fullLogits(t, m, patches, seq[:k]), seq[k])
+		}
+		perSeq = append(perSeq, nll/float64(len(e.Response)))
+	}
+	if want := (perSeq[0] + perSeq[1]) / 2; math.Abs(got-want) > 1e-4 {
+		t.Errorf("sequence-mean loss %v, by hand %v", got, want)
+	}
+	// The one-token sequence weighs half here, 1/len(resp)+1 of the
+	// token mean: the two aggregations must differ on this batch.
+	if math.Abs(got-tokenMean) < 1e-4 {
+		t.Errorf("sequence mean %v equals token mean %v on sequences of different lengths", got, tokenMean)
+	}
+}
+
 func sum(xs []float32) float64 {
 	s := 0.0
 	for _, x := range xs {
