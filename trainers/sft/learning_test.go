@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -43,11 +44,16 @@ type evalStats struct {
 	// Accuracy is the mean rule-based reward (digit, mcq, math, iou items;
 	// open-ended ones need a reward model and count for format only).
 	Accuracy float64
-	Tokens   float64 // mean response length
-	Example  string
+	// Content is Accuracy with a bare answer (no <answer> tag) scored as if
+	// tagged: what the answers say, apart from the format.
+	Content float64
+	Tokens  float64 // mean response length
+	Example string
 	// Rewards are the rule-scored items' rewards, in item order, for a
 	// paired comparison of two checkpoints on the same items.
 	Rewards []float64
+	// Contents are the rule-scored items' format-blind rewards (Content).
+	Contents []float64
 	// Templates are the rule-scored items' question templates, aligned
 	// with Rewards.
 	Templates []string
@@ -79,7 +85,7 @@ func evaluate(t testing.TB, m *tinyvlm.Model, items []toyworld.Item, maxTokens i
 		reqs = append(reqs, tinyvlm.Request{Patches: patches, Prompt: ids})
 	}
 	var st evalStats
-	var rewards, ruled float64
+	var rewards, content, ruled float64
 	for start := 0; start < len(reqs); start += 64 {
 		end := min(len(reqs), start+64)
 		out, err := gen.Generate(context.Background(), reqs[start:end], tinyvlm.Sampling{MaxTokens: maxTokens})
@@ -112,6 +118,14 @@ func evaluate(t testing.TB, m *tinyvlm.Model, items []toyworld.Item, maxTokens i
 				t.Fatalf("reward of %q: %v", c.Text, err)
 			}
 			rewards += res.Reward
+			if !strings.Contains(c.Text, tinyvlm.AnswerOpen) {
+				bare := tinyvlm.ThinkOpen + tinyvlm.ThinkClose + tinyvlm.AnswerOpen + c.Text + tinyvlm.AnswerClose
+				if res, err = reward.Compute(context.Background(), reward.Sample{Response: bare, Label: label, VerifierType: vt, Query: it.Posed.Question}); err != nil {
+					t.Fatalf("reward of %q: %v", bare, err)
+				}
+			}
+			content += res.Reward
+			st.Contents = append(st.Contents, res.Reward)
 			ruled++
 			st.Rewards = append(st.Rewards, res.Reward)
 			st.Templates = append(st.Templates, it.Question.Template)
@@ -120,6 +134,7 @@ func evaluate(t testing.TB, m *tinyvlm.Model, items []toyworld.Item, maxTokens i
 	st.Format /= float64(st.Items)
 	st.Tokens /= float64(st.Items)
 	st.Accuracy = rewards / ruled
+	st.Content = content / ruled
 	return st
 }
 
@@ -197,8 +212,9 @@ func mean(xs []float64) float64 {
 // BenchmarkLearning is the learning check at the default study's sizes:
 // pre-train the base model on the answer-only split, fine-tune it on the
 // direct short traces, and score both on held-out items. It fails unless
-// SFT reaches 95% format compliance and beats the base's accuracy on
-// the same items by at least three standard errors of the paired gain.
+// SFT reaches 95% format compliance, beats the base's accuracy on the
+// same items by at least three standard errors of the paired gain, and is
+// not worse format-blind (a gain of format alone does not pass).
 // Run: go test ./trainers/sft -run XXX -bench Learning -benchtime 1x
 func BenchmarkLearning(b *testing.B) {
 	for range b.N {
@@ -210,23 +226,29 @@ func BenchmarkLearning(b *testing.B) {
 		base := evaluate(b, run.base, items, 0)
 		sft := evaluate(b, run.sft, items, 0)
 		gain, se := pairedGain(base.Rewards, sft.Rewards)
-		b.Logf("base: format %.1f%% accuracy %.1f%% length %.1f; e.g. %s", 100*base.Format, 100*base.Accuracy, base.Tokens, base.Example)
-		b.Logf("sft:  format %.1f%% accuracy %.1f%% length %.1f; e.g. %s", 100*sft.Format, 100*sft.Accuracy, sft.Tokens, sft.Example)
+		b.Logf("base: format %.1f%% accuracy %.1f%% (content %.1f%%) length %.1f; e.g. %s", 100*base.Format, 100*base.Accuracy, 100*base.Content, base.Tokens, base.Example)
+		b.Logf("sft:  format %.1f%% accuracy %.1f%% (content %.1f%%) length %.1f; e.g. %s", 100*sft.Format, 100*sft.Accuracy, 100*sft.Content, sft.Tokens, sft.Example)
 		logByTemplate(b, base, sft)
-		b.Logf("accuracy gain %.1f points, standard error %.1f (paired, %d rule-scored items)", 100*gain, 100*se, len(base.Rewards))
+		cgain, cse := pairedGain(base.Contents, sft.Contents)
+		b.Logf("accuracy gain %.1f points, standard error %.1f (paired, %d rule-scored items); content gain %.1f ± %.1f", 100*gain, 100*se, len(base.Rewards), 100*cgain, 100*cse)
 		b.ReportMetric(run.preSeconds, "pretrain_s")
 		b.ReportMetric(run.sftSecs, "sft_s")
 		b.ReportMetric(100*base.Format, "base_format_%")
 		b.ReportMetric(100*base.Accuracy, "base_acc_%")
 		b.ReportMetric(100*sft.Format, "sft_format_%")
 		b.ReportMetric(100*sft.Accuracy, "sft_acc_%")
+		b.ReportMetric(100*base.Content, "base_content_%")
+		b.ReportMetric(100*sft.Content, "sft_content_%")
 		b.ReportMetric(100*gain, "gain_points")
 		b.ReportMetric(100*se, "gain_se_points")
+		b.ReportMetric(100*cgain, "content_gain_points")
 		// "Clearly above": the paired gain is at least three of its
-		// standard errors, not a difference the draw of items could make.
-		if sft.Format < 0.95 || gain < 3*se || gain <= 0 || run.sftLast >= run.sftFirst || (!run.preSkipped && run.preLast >= run.preFirst) {
-			b.Errorf("learning check failed: sft format %.1f%% (want ≥95%%), accuracy %.1f%% vs base %.1f%% (gain %.1f ± %.1f, want ≥ 3 standard errors), losses pre %.3f->%.3f sft %.3f->%.3f",
-				100*sft.Format, 100*sft.Accuracy, 100*base.Accuracy, 100*gain, 100*se, run.preFirst, run.preLast, run.sftFirst, run.sftLast)
+		// standard errors, not a difference the draw of items could make;
+		// and it is not only the format: read format-blind, SFT's answers
+		// must not be worse than the base's.
+		if sft.Format < 0.95 || gain < 3*se || gain <= 0 || cgain <= 0 || run.sftLast >= run.sftFirst || (!run.preSkipped && run.preLast >= run.preFirst) {
+			b.Errorf("learning check failed: sft format %.1f%% (want ≥95%%), accuracy %.1f%% vs base %.1f%% (gain %.1f ± %.1f, want ≥ 3 standard errors), content gain %.1f (want > 0), losses pre %.3f->%.3f sft %.3f->%.3f",
+				100*sft.Format, 100*sft.Accuracy, 100*base.Accuracy, 100*gain, 100*se, 100*cgain, run.preFirst, run.preLast, run.sftFirst, run.sftLast)
 		}
 	}
 }
