@@ -1,6 +1,7 @@
 package sft
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -142,6 +143,7 @@ func evaluate(t testing.TB, m *tinyvlm.Model, items []toyworld.Item, maxTokens i
 // returning both checkpoints and the losses of the SFT stage.
 type learningRun struct {
 	base, sft           *tinyvlm.Model
+	control             *tinyvlm.Model // LEARN_CONTROL: answers only, else nil
 	preFirst, preLast   float64
 	sftFirst, sftLast   float64
 	preSeconds, sftSecs float64
@@ -192,6 +194,19 @@ func learn(t testing.TB, size, preParams, sftParams string) learningRun {
 	sftCk := stage("sft", baseCk, "sft.jsonl", sftParams, &run.sftFirst, &run.sftLast)
 	run.sftSecs = time.Since(t0).Seconds()
 	var err error
+	if os.Getenv("LEARN_CONTROL") != "" {
+		// The same records, steps and settings with the trace cut away: is
+		// a gain the traces' or only more training on more images?
+		style := envOr("LEARN_STYLE", toyworld.StyleDirect)
+		if err := answersOnly(filepath.Join(data, "sft.jsonl"), filepath.Join(data, "answers.jsonl"), style); err != nil {
+			t.Fatal(err)
+		}
+		var first, last float64
+		ck := stage("answers", baseCk, "answers.jsonl", strings.Replace(sftParams, `"style": "`+style+`"`, `"style": ""`, 1), &first, &last)
+		if run.control, err = tinyvlm.Load(ck.Dir); err != nil {
+			t.Fatal(err)
+		}
+	}
 	if run.base, err = tinyvlm.Load(baseCk.Dir); err != nil {
 		t.Fatal(err)
 	}
@@ -199,6 +214,34 @@ func learn(t testing.TB, size, preParams, sftParams string) learningRun {
 		t.Fatal(err)
 	}
 	return run
+}
+
+// answersOnly writes the SFT records of src in the trace style to dst with
+// the answer alone (the <answer> tag's text, no trace), so the sft trainer
+// teaches them as it teaches pre-training records (tag_share).
+func answersOnly(src, dst, style string) error {
+	recs, err := sdk.ReadJSONL[sdk.SFTRecord](src)
+	if err != nil {
+		return err
+	}
+	var out bytes.Buffer
+	for _, r := range recs {
+		if r.Style != style {
+			continue
+		}
+		_, after, ok := strings.Cut(r.Answer, tinyvlm.AnswerOpen)
+		final, _, ok2 := strings.Cut(after, tinyvlm.AnswerClose)
+		if !ok || !ok2 {
+			return fmt.Errorf("%s: record %s: no <answer>…</answer> in %q", src, r.ID, r.Answer)
+		}
+		r.Answer, r.Style = final, ""
+		line, err := json.Marshal(r)
+		if err != nil {
+			return err
+		}
+		out.Write(append(line, '\n'))
+	}
+	return os.WriteFile(dst, out.Bytes(), 0o644)
 }
 
 func mean(xs []float64) float64 {
@@ -220,9 +263,13 @@ func BenchmarkLearning(b *testing.B) {
 	for range b.N {
 		pre := `{"steps": ` + envOr("LEARN_PRE_STEPS", "150") + `, "batch_size": 32, "lr": 3e-3, "tag_share": 0.5, "loss_agg": "` + envOr("LEARN_LOSS_AGG", "token_mean") + `", "model": ` + envOr("LEARN_MODEL", "{}") + `}`
 		sftp := `{"steps": ` + envOr("LEARN_SFT_STEPS", "80") + `, "batch_size": 32, "lr": ` + envOr("LEARN_SFT_LR", "2e-3") +
-			`, "freeze_vision": ` + envOr("LEARN_FREEZE_VISION", "false") + `, "style": "direct", "loss_agg": "` + envOr("LEARN_LOSS_AGG", "token_mean") + `"}`
+			`, "freeze_vision": ` + envOr("LEARN_FREEZE_VISION", "false") + `, "style": "` + envOr("LEARN_STYLE", "direct") + `", "loss_agg": "` + envOr("LEARN_LOSS_AGG", "token_mean") + `"}`
 		run := learn(b, envOr("LEARN_SIZE", "sft=1000,rl=0,pretrain=4000,eval=0"), pre, sftp)
-		items := heldOut(b, 1000)
+		n, err := strconv.Atoi(envOr("LEARN_ITEMS", "1000"))
+		if err != nil || n < 2 {
+			b.Fatalf("LEARN_ITEMS %q: want a number of held-out items, at least 2", os.Getenv("LEARN_ITEMS"))
+		}
+		items := heldOut(b, n)
 		base := evaluate(b, run.base, items, 0)
 		sft := evaluate(b, run.sft, items, 0)
 		gain, se := pairedGain(base.Rewards, sft.Rewards)
@@ -242,6 +289,17 @@ func BenchmarkLearning(b *testing.B) {
 		b.ReportMetric(100*gain, "gain_points")
 		b.ReportMetric(100*se, "gain_se_points")
 		b.ReportMetric(100*cgain, "content_gain_points")
+		if run.control != nil {
+			ctl := evaluate(b, run.control, items, 0)
+			g, gse := pairedGain(ctl.Rewards, sft.Rewards)
+			cg, cgse := pairedGain(ctl.Contents, sft.Contents)
+			b.Logf("answers-only control: format %.1f%% accuracy %.1f%% (content %.1f%%); sft minus control: accuracy %.1f ± %.1f, content %.1f ± %.1f",
+				100*ctl.Format, 100*ctl.Accuracy, 100*ctl.Content, 100*g, 100*gse, 100*cg, 100*cgse)
+			ctl.Rewards, sft.Rewards = ctl.Contents, sft.Contents
+			b.Log("format-blind, per template, control (as base) against sft:")
+			logByTemplate(b, ctl, sft)
+			b.ReportMetric(100*cg, "content_vs_control_points")
+		}
 		// "Clearly above": the paired gain is at least three of its
 		// standard errors, not a difference the draw of items could make;
 		// and it is not only the format: read format-blind, SFT's answers
