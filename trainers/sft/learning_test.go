@@ -107,28 +107,15 @@ func evaluate(t testing.TB, m *tinyvlm.Model, items []toyworld.Item, maxTokens i
 			if vt == reward.OpenEnded {
 				continue
 			}
-			label := it.Posed.Answer
-			var s string
-			if json.Unmarshal(it.Posed.GT, &s) == nil {
-				label = s
-			} else if f, err := strconv.ParseFloat(string(it.Posed.GT), 64); err == nil {
-				label = strconv.FormatFloat(f, 'f', -1, 64)
-			}
-			res, err := reward.Compute(context.Background(), reward.Sample{Response: c.Text, Label: label, VerifierType: vt, Query: it.Posed.Question})
+			strict, bare, err := score(it, c.Text)
 			if err != nil {
-				t.Fatalf("reward of %q: %v", c.Text, err)
+				t.Fatal(err)
 			}
-			rewards += res.Reward
-			if !strings.Contains(c.Text, tinyvlm.AnswerOpen) {
-				bare := tinyvlm.ThinkOpen + tinyvlm.ThinkClose + tinyvlm.AnswerOpen + c.Text + tinyvlm.AnswerClose
-				if res, err = reward.Compute(context.Background(), reward.Sample{Response: bare, Label: label, VerifierType: vt, Query: it.Posed.Question}); err != nil {
-					t.Fatalf("reward of %q: %v", bare, err)
-				}
-			}
-			content += res.Reward
-			st.Contents = append(st.Contents, res.Reward)
+			rewards += strict
+			content += bare
 			ruled++
-			st.Rewards = append(st.Rewards, res.Reward)
+			st.Rewards = append(st.Rewards, strict)
+			st.Contents = append(st.Contents, bare)
 			st.Templates = append(st.Templates, it.Question.Template)
 		}
 	}
@@ -137,6 +124,35 @@ func evaluate(t testing.TB, m *tinyvlm.Model, items []toyworld.Item, maxTokens i
 	st.Accuracy = rewards / ruled
 	st.Content = content / ruled
 	return st
+}
+
+// score is a response's rule-based reward for a held-out item, strict (the
+// reward as GRPO sees it: no <answer> tag scores 0) and format-blind (a
+// response with no <answer> tag scored as if it were the tag's text).
+func score(it toyworld.Item, response string) (strict, formatBlind float64, err error) {
+	label := it.Posed.Answer
+	var s string
+	if json.Unmarshal(it.Posed.GT, &s) == nil {
+		label = s
+	} else if f, err := strconv.ParseFloat(string(it.Posed.GT), 64); err == nil {
+		label = strconv.FormatFloat(f, 'f', -1, 64)
+	}
+	vt := reward.VerifierType(it.Posed.Verifier)
+	of := func(text string) (float64, error) {
+		res, err := reward.Compute(context.Background(), reward.Sample{Response: text, Label: label, VerifierType: vt, Query: it.Posed.Question})
+		if err != nil {
+			return 0, fmt.Errorf("reward of %q: %w", text, err)
+		}
+		return res.Reward, nil
+	}
+	if strict, err = of(response); err != nil {
+		return 0, 0, err
+	}
+	if strings.Contains(response, tinyvlm.AnswerOpen) {
+		return strict, strict, nil
+	}
+	formatBlind, err = of(tinyvlm.ThinkOpen + tinyvlm.ThinkClose + tinyvlm.AnswerOpen + response + tinyvlm.AnswerClose)
+	return strict, formatBlind, err
 }
 
 // learningRun pre-trains a base model and fine-tunes it on direct traces,
@@ -349,6 +365,39 @@ func envOr(k, def string) string {
 		return v
 	}
 	return def
+}
+
+// A bare right answer scores 0 strict and 1 format-blind; a tagged one 1
+// both ways; a wrong one 0 both ways.
+func TestScore(t *testing.T) {
+	var it toyworld.Item
+	for _, c := range heldOut(t, 40) {
+		if c.Posed.Verifier == toyworld.VerifierDigit {
+			it = c
+			break
+		}
+	}
+	if it.Posed.Answer == "" {
+		t.Fatal("no digit item among the first 40 held-out items")
+	}
+	wrong := "1"
+	if it.Posed.Answer == "1" {
+		wrong = "2"
+	}
+	for _, c := range []struct {
+		response      string
+		strict, blind float64
+	}{
+		{"<think>counted</think><answer>" + it.Posed.Answer + "</answer>", 1, 1},
+		{it.Posed.Answer, 0, 1},
+		{"<think>counted</think><answer>" + wrong + "</answer>", 0, 0},
+		{wrong, 0, 0},
+	} {
+		strict, blind, err := score(it, c.response)
+		if err != nil || strict != c.strict || blind != c.blind {
+			t.Errorf("score(%q) = %v, %v, %v; want %v, %v", c.response, strict, blind, err, c.strict, c.blind)
+		}
+	}
 }
 
 func TestPairedGain(t *testing.T) {
