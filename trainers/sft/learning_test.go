@@ -155,8 +155,9 @@ func score(it toyworld.Item, response string) (strict, formatBlind float64, err 
 	return strict, formatBlind, err
 }
 
-// learningRun pre-trains a base model and fine-tunes it on direct traces,
-// returning both checkpoints and the losses of the SFT stage.
+// learningRun pre-trains a base model and fine-tunes it on traces,
+// returning both checkpoints (and the answers-only control's, if asked for)
+// and the stages' losses.
 type learningRun struct {
 	base, sft           *tinyvlm.Model
 	control             *tinyvlm.Model // LEARN_CONTROL: answers only, else nil
@@ -166,7 +167,9 @@ type learningRun struct {
 	preSkipped          bool // LEARN_BASE: no pre-training loss to check
 }
 
-func learn(t testing.TB, size, preParams, sftParams string) learningRun {
+// learn runs the stages; sftParams gives the SFT stage's params for a
+// trace style ("" for the control, whose records have none).
+func learn(t testing.TB, size, preParams string, sftParams func(style string) string) learningRun {
 	ctx := context.Background()
 	data := os.Getenv("LEARN_DIR") // kept, for `harness generate` on its checkpoints
 	if data == "" {
@@ -207,18 +210,18 @@ func learn(t testing.TB, size, preParams, sftParams string) learningRun {
 	}
 	run.preSeconds = time.Since(t0).Seconds()
 	t0 = time.Now()
-	sftCk := stage("sft", baseCk, "sft.jsonl", sftParams, &run.sftFirst, &run.sftLast)
+	style := envOr("LEARN_STYLE", toyworld.StyleDirect)
+	sftCk := stage("sft", baseCk, "sft.jsonl", sftParams(style), &run.sftFirst, &run.sftLast)
 	run.sftSecs = time.Since(t0).Seconds()
 	var err error
 	if os.Getenv("LEARN_CONTROL") != "" {
 		// The same records, steps and settings with the trace cut away: is
 		// a gain the traces' or only more training on more images?
-		style := envOr("LEARN_STYLE", toyworld.StyleDirect)
 		if err := answersOnly(filepath.Join(data, "sft.jsonl"), filepath.Join(data, "answers.jsonl"), style); err != nil {
 			t.Fatal(err)
 		}
 		var first, last float64
-		ck := stage("answers", baseCk, "answers.jsonl", strings.Replace(sftParams, `"style": "`+style+`"`, `"style": ""`, 1), &first, &last)
+		ck := stage("answers", baseCk, "answers.jsonl", sftParams(""), &first, &last)
 		if run.control, err = tinyvlm.Load(ck.Dir); err != nil {
 			t.Fatal(err)
 		}
@@ -278,8 +281,10 @@ func mean(xs []float64) float64 {
 func BenchmarkLearning(b *testing.B) {
 	for range b.N {
 		pre := `{"steps": ` + envOr("LEARN_PRE_STEPS", "150") + `, "batch_size": 32, "lr": 3e-3, "tag_share": 0.5, "loss_agg": "` + envOr("LEARN_LOSS_AGG", "token_mean") + `", "model": ` + envOr("LEARN_MODEL", "{}") + `}`
-		sftp := `{"steps": ` + envOr("LEARN_SFT_STEPS", "80") + `, "batch_size": 32, "lr": ` + envOr("LEARN_SFT_LR", "2e-3") +
-			`, "freeze_vision": ` + envOr("LEARN_FREEZE_VISION", "false") + `, "style": "` + envOr("LEARN_STYLE", "direct") + `", "loss_agg": "` + envOr("LEARN_LOSS_AGG", "token_mean") + `"}`
+		sftp := func(style string) string {
+			return `{"steps": ` + envOr("LEARN_SFT_STEPS", "80") + `, "batch_size": 32, "lr": ` + envOr("LEARN_SFT_LR", "2e-3") +
+				`, "freeze_vision": ` + envOr("LEARN_FREEZE_VISION", "false") + `, "style": "` + style + `", "loss_agg": "` + envOr("LEARN_LOSS_AGG", "token_mean") + `"}`
+		}
 		run := learn(b, envOr("LEARN_SIZE", "sft=1000,rl=0,pretrain=4000,eval=0"), pre, sftp)
 		n, err := strconv.Atoi(envOr("LEARN_ITEMS", "1000"))
 		if err != nil || n < 2 {
@@ -291,7 +296,7 @@ func BenchmarkLearning(b *testing.B) {
 		gain, se := pairedGain(base.Rewards, sft.Rewards)
 		b.Logf("base: format %.1f%% accuracy %.1f%% (content %.1f%%) length %.1f; e.g. %s", 100*base.Format, 100*base.Accuracy, 100*base.Content, base.Tokens, base.Example)
 		b.Logf("sft:  format %.1f%% accuracy %.1f%% (content %.1f%%) length %.1f; e.g. %s", 100*sft.Format, 100*sft.Accuracy, 100*sft.Content, sft.Tokens, sft.Example)
-		logByTemplate(b, base, sft)
+		logByTemplate(b, base.Templates, base.Rewards, sft.Rewards)
 		cgain, cse := pairedGain(base.Contents, sft.Contents)
 		b.Logf("accuracy gain %.1f points, standard error %.1f (paired, %d rule-scored items); content gain %.1f ± %.1f", 100*gain, 100*se, len(base.Rewards), 100*cgain, 100*cse)
 		b.ReportMetric(run.preSeconds, "pretrain_s")
@@ -311,9 +316,8 @@ func BenchmarkLearning(b *testing.B) {
 			cg, cgse := pairedGain(ctl.Contents, sft.Contents)
 			b.Logf("answers-only control: format %.1f%% accuracy %.1f%% (content %.1f%%); sft minus control: accuracy %.1f ± %.1f, content %.1f ± %.1f",
 				100*ctl.Format, 100*ctl.Accuracy, 100*ctl.Content, 100*g, 100*gse, 100*cg, 100*cgse)
-			ctl.Rewards, sft.Rewards = ctl.Contents, sft.Contents
 			b.Log("format-blind, per template, control (as base) against sft:")
-			logByTemplate(b, ctl, sft)
+			logByTemplate(b, ctl.Templates, ctl.Contents, sft.Contents)
 			b.ReportMetric(100*cg, "content_vs_control_points")
 		}
 		// "Clearly above": the paired gain is at least three of its
@@ -327,14 +331,14 @@ func BenchmarkLearning(b *testing.B) {
 	}
 }
 
-// logByTemplate logs both checkpoints' accuracy per question template, to
-// see where SFT gains and where it loses.
-func logByTemplate(b testing.TB, base, sft evalStats) {
+// logByTemplate logs two checkpoints' rewards (aligned with templates) per
+// question template, to see where SFT gains and where it loses.
+func logByTemplate(b testing.TB, templates []string, base, sft []float64) {
 	type acc struct{ n, base, sft float64 }
 	by := map[string]acc{}
-	for i, tpl := range base.Templates {
+	for i, tpl := range templates {
 		a := by[tpl]
-		by[tpl] = acc{a.n + 1, a.base + base.Rewards[i], a.sft + sft.Rewards[i]}
+		by[tpl] = acc{a.n + 1, a.base + base[i], a.sft + sft[i]}
 	}
 	for _, tpl := range slices.Sorted(maps.Keys(by)) {
 		a := by[tpl]

@@ -11,6 +11,16 @@ import (
 	"github.com/gomlx/gomlx/core/tensors"
 )
 
+// withParams is the argument list of a graph over the model's weights then
+// the inputs, as NewWeights reads them.
+func withParams(m *Model, inputs ...any) []any {
+	args := make([]any, 0, len(m.Params)+len(inputs))
+	for _, p := range m.Params {
+		args = append(args, p)
+	}
+	return append(args, inputs...)
+}
+
 // fullLogits runs the full forward pass and returns the logits after the
 // last token of seq.
 func fullLogits(t testing.TB, m *Model, patches []float32, seq []int) []float32 {
@@ -21,11 +31,7 @@ func fullLogits(t testing.TB, m *Model, patches []float32, seq []int) []float32 
 	for i, id := range seq {
 		tk[i] = int32(id)
 	}
-	args := []any{}
-	for _, p := range m.Params {
-		args = append(args, p)
-	}
-	args = append(args, tensors.FromFlatDataAndDimensions(patches, 1, cfg.Patches(), cfg.PatchDim()), tensors.FromFlatDataAndDimensions(tk, 1, len(seq)))
+	args := withParams(m, tensors.FromFlatDataAndDimensions(patches, 1, cfg.Patches(), cfg.PatchDim()), tensors.FromFlatDataAndDimensions(tk, 1, len(seq)))
 	out, err := CallOnceN(testBackend(t), func(in []*Node) []*Node {
 		w := NewWeights(cfg, in[:np])
 		l := w.Logits(in[np], in[np+1])
@@ -70,11 +76,7 @@ func TestResponseLossMasksPrompt(t *testing.T) {
 	}
 	lossOf := func(tokens *tensors.Tensor) float64 {
 		np := len(m.Params)
-		args := []any{}
-		for _, p := range m.Params {
-			args = append(args, p)
-		}
-		args = append(args, pt, tokens, mk)
+		args := withParams(m, pt, tokens, mk)
 		out, err := CallOnceN(testBackend(t), func(in []*Node) []*Node {
 			l, _ := ResponseLoss(NewWeights(cfg, in[:np]), in[np:])
 			return []*Node{l}
@@ -129,11 +131,7 @@ func TestSequenceMeanLoss(t *testing.T) {
 		t.Fatal(err)
 	}
 	np := len(m.Params)
-	args := []any{}
-	for _, p := range m.Params {
-		args = append(args, p)
-	}
-	args = append(args, pt, tk, mk)
+	args := withParams(m, pt, tk, mk)
 	out, err := CallOnceN(testBackend(t), func(in []*Node) []*Node {
 		seq, mseq := SequenceMeanLoss(NewWeights(cfg, in[:np]), in[np:])
 		tok, _ := ResponseLoss(NewWeights(cfg, in[:np]), in[np:])
