@@ -151,7 +151,7 @@ func score(it toyworld.Item, response string) (strict, formatBlind float64, err 
 	if strings.Contains(response, tinyvlm.AnswerOpen) {
 		return strict, strict, nil
 	}
-	formatBlind, err = of(tinyvlm.ThinkOpen + tinyvlm.ThinkClose + tinyvlm.AnswerOpen + response + tinyvlm.AnswerClose)
+	formatBlind, err = of(inTags(response))
 	return strict, formatBlind, err
 }
 
@@ -217,7 +217,7 @@ func learn(t testing.TB, size, preParams string, sftParams func(style string) st
 	if os.Getenv("LEARN_CONTROL") != "" {
 		// The same records, steps and settings with the trace cut away: is
 		// a gain the traces' or only more training on more images?
-		if err := answersOnly(filepath.Join(data, "sft.jsonl"), filepath.Join(data, "answers.jsonl"), style); err != nil {
+		if err = answersOnly(filepath.Join(data, "sft.jsonl"), filepath.Join(data, "answers.jsonl"), style); err != nil {
 			t.Fatal(err)
 		}
 		var first, last float64

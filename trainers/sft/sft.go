@@ -322,7 +322,7 @@ func (Trainer) Train(ctx context.Context, req sdk.TrainRequest, emit func(sdk.Tr
 		}
 		answer := r.Answer
 		if !strings.Contains(answer, tinyvlm.AnswerOpen) && rng.Float64() < *p.TagShare {
-			answer = tinyvlm.ThinkOpen + tinyvlm.ThinkClose + tinyvlm.AnswerOpen + answer + tinyvlm.AnswerClose
+			answer = inTags(answer)
 		}
 		prompt, err := m.EncodePrompt(system, r.Question)
 		ex := tinyvlm.Example{Patches: patches, Prompt: prompt, Response: m.EncodeResponse(answer)}
@@ -448,4 +448,11 @@ func newModel(p Params, texts []string, seed int64) (*tinyvlm.Model, error) {
 		return nil, fmt.Errorf("sft: model: %w", err)
 	}
 	return m, nil
+}
+
+// inTags is a bare answer in the reasoning format with an empty trace,
+// "<think></think><answer>X</answer>": how tag_share teaches answer-only
+// records, and how the learning check reads a bare answer format-blind.
+func inTags(answer string) string {
+	return tinyvlm.ThinkOpen + tinyvlm.ThinkClose + tinyvlm.AnswerOpen + answer + tinyvlm.AnswerClose
 }
